@@ -1,0 +1,6 @@
+// Progressive enhancement only: every page works without this file.
+import { initAll } from '/assets/govuk-frontend.min.js'
+import { startSessionTimeout } from '/assets/session-timeout.js'
+
+initAll()
+startSessionTimeout(document)

@@ -1,0 +1,117 @@
+import { fileURLToPath } from 'node:url'
+import fastifyCookie from '@fastify/cookie'
+import fastifyFormbody from '@fastify/formbody'
+import fastifyHelmet from '@fastify/helmet'
+import fastifyRateLimit from '@fastify/rate-limit'
+import fastifyStatic from '@fastify/static'
+import fastifySwagger from '@fastify/swagger'
+import Fastify, { type FastifyInstance } from 'fastify'
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
+import type { Config } from './config.ts'
+import { apiRoutes } from './features/api/routes.ts'
+import { childrenRoutes } from './features/children/routes.ts'
+import { operationsRoutes } from './features/operations/routes.ts'
+import { pagesRoutes } from './features/pages/routes.ts'
+import { signInRoutes } from './features/sign-in/routes.ts'
+import { errorHandler, notFound } from './platform/errors.ts'
+import { loggerOptions, requestId } from './platform/logging.ts'
+import { measureRequests, metricsRegistry } from './platform/metrics.ts'
+import { authentication, authorisation, csrfProtection } from './platform/pipeline.ts'
+import './platform/request-context.ts'
+import { createViews, emptyPageContext, renderer } from './platform/views.ts'
+import type { Services } from './services.ts'
+
+const publicAssets = fileURLToPath(new URL('../public/assets', import.meta.url))
+
+/**
+ * The web application and API. Read top to bottom, this is the path a request travels: logging and
+ * ids, security headers, cookies and bodies, static files, views, who is asking, whether they may,
+ * CSRF, then each feature's routes, then not-found and errors.
+ */
+export async function buildApp(config: Config, services: Services): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: loggerOptions(config.logLevel),
+    genReqId: requestId,
+    trustProxy: config.trustProxy,
+    bodyLimit: 1_048_576,
+    return503OnClosing: true,
+  })
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id)
+  })
+  app.setValidatorCompiler(validatorCompiler)
+  app.setSerializerCompiler(serializerCompiler)
+
+  const registry = metricsRegistry()
+  measureRequests(app, registry)
+
+  await app.register(fastifyHelmet, {
+    enableCSPNonces: true,
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        objectSrc: ["'none'"],
+        upgradeInsecureRequests: config.secureCookies ? [] : null,
+      },
+    },
+    strictTransportSecurity: config.secureCookies,
+    referrerPolicy: { policy: 'no-referrer' },
+  })
+  await app.register(fastifyCookie)
+  await app.register(fastifyFormbody, { bodyLimit: 262_144 })
+  await app.register(fastifyRateLimit, { global: false })
+
+  // Static assets are public; every other route names its permission where it is declared.
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/assets')) route.config = { ...route.config, permission: 'public' }
+  })
+  await app.register(fastifyStatic, { root: publicAssets, prefix: '/assets/', maxAge: '1h', index: false })
+
+  const views = createViews({ reload: config.env === 'development' })
+  app.decorateReply('pageContext', null as never)
+  app.decorateReply('render', renderer(views))
+  app.addHook('onRequest', async (request, reply) => {
+    reply.pageContext = emptyPageContext(request)
+  })
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Adoption Support API',
+        version: '1.0.0',
+        description: 'Children, families and Adoption Support Plans. Records outside your reach answer 404.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: (document) => {
+      if (!document.url.startsWith('/api/v1/') || document.url === '/api/v1/openapi.json') {
+        return { schema: { ...document.schema, hide: true }, url: document.url }
+      }
+      return jsonSchemaTransform(document)
+    },
+  })
+
+  authentication(app, services, config)
+  authorisation(app)
+  csrfProtection(app, config)
+
+  await app.register(operationsRoutes, { services, registry })
+  await app.register(pagesRoutes)
+  await app.register(signInRoutes, { services, config })
+  await app.register(childrenRoutes, { services })
+  await app.register(apiRoutes, { services, prefix: '/api/v1' })
+
+  app.setNotFoundHandler(notFound)
+  app.setErrorHandler(errorHandler)
+  return app
+}

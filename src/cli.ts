@@ -1,0 +1,135 @@
+import { parseArgs } from 'node:util'
+import { ZodError } from 'zod'
+import { ConfigError, readConfig } from './config.ts'
+import { type DatabaseHandle, migrate, openDatabase } from './db/database.ts'
+import { DatabaseBusyError } from './db/lock.ts'
+import { AccountError, accounts } from './features/accounts/service.ts'
+import { describeSignIns, loadDemo } from './features/demo/demo.ts'
+import { verifyAuditChain } from './platform/audit.ts'
+import { totpCode } from './platform/totp.ts'
+
+// Operator commands (design.md, "Interfaces"). On success a command prints only its result on
+// stdout, so scripts can capture it; messages for people go to stderr.
+
+const USAGE = `Usage: npm run cli -- <command>
+
+  agency add --name NAME --kind raa|vaa|la [--region REGION]   prints the agency id
+  user add --agency ID --email EMAIL --name NAME --role ROLE [--password PW]
+                                                                 prints the user id
+  token add --user ID [--days N]                                 prints an API token
+  migrate                                                        prints the migrations applied
+  demo                                                           loads demo data, prints sign-ins
+  audit verify                                                   checks the audit log's hash chain
+  totp-code SECRET                                               prints the current code for a key
+
+Roles: social-worker, team-manager, iro, support-worker, panel-member, decision-maker,
+       agency-admin, data-analyst`
+
+class UsageError extends Error {}
+class CommandFailed extends Error {}
+
+type Options = Record<string, string | undefined>
+
+function required(options: Options, name: string): string {
+  const value = options[name]
+  if (!value) throw new UsageError(`--${name} is required`)
+  return value
+}
+
+async function withDatabase<T>(work: (handle: DatabaseHandle, applied: string[]) => Promise<T>): Promise<T> {
+  const handle = await openDatabase(readConfig().database)
+  try {
+    const applied = await migrate(handle.db)
+    return await work(handle, applied)
+  } finally {
+    await handle.close()
+  }
+}
+
+async function run(argv: string[]): Promise<string> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      name: { type: 'string' },
+      kind: { type: 'string' },
+      region: { type: 'string' },
+      agency: { type: 'string' },
+      email: { type: 'string' },
+      role: { type: 'string' },
+      password: { type: 'string' },
+      user: { type: 'string' },
+      days: { type: 'string' },
+      help: { type: 'boolean' },
+    },
+  })
+  const options = values as Options
+  const command = positionals.join(' ')
+
+  if (values.help || command === '' || command === 'help') return USAGE
+  if (positionals[0] === 'totp-code' && positionals[1]) return totpCode(positionals[1])
+
+  switch (command) {
+    case 'agency add':
+      return withDatabase(({ db }) =>
+        accounts(db).addAgency({
+          name: required(options, 'name'),
+          kind: required(options, 'kind') as 'raa',
+          region: options.region,
+        }),
+      )
+    case 'user add':
+      return withDatabase(({ db }) =>
+        accounts(db).addUser({
+          agencyId: required(options, 'agency'),
+          email: required(options, 'email'),
+          name: required(options, 'name'),
+          role: required(options, 'role') as 'iro',
+          password: options.password,
+        }),
+      )
+    case 'token add':
+      return withDatabase(({ db }) =>
+        accounts(db).addToken(required(options, 'user'), Number(options.days ?? '90')),
+      )
+    case 'migrate':
+      return withDatabase(async (_handle, applied) => applied.join('\n'))
+    case 'demo':
+      return withDatabase(async ({ db }) =>
+        describeSignIns(await loadDemo(db), readConfig().serviceUrl).trim(),
+      )
+    case 'audit verify':
+      return withDatabase(async ({ db }) => {
+        const check = await verifyAuditChain(db)
+        if (!check.ok) {
+          throw new CommandFailed(
+            `Audit log broken at event ${check.brokenAt} (${check.events} events before it are intact)`,
+          )
+        }
+        return `Audit log intact: ${check.events} events`
+      })
+    default:
+      throw new UsageError(`Unknown command "${command}"`)
+  }
+}
+
+try {
+  const output = await run(process.argv.slice(2))
+  if (output) process.stdout.write(`${output}\n`)
+} catch (error) {
+  if (error instanceof UsageError) {
+    process.stderr.write(`${error.message}\n\n${USAGE}\n`)
+    process.exit(2)
+  }
+  if (error instanceof ZodError) {
+    const problems = error.issues.map((issue) => `--${String(issue.path[0] ?? '')}: ${issue.message}`)
+    process.stderr.write(`${problems.join('\n')}\n`)
+    process.exit(1)
+  }
+  const expected = [AccountError, CommandFailed, ConfigError, DatabaseBusyError]
+  if (expected.some((kind) => error instanceof kind)) {
+    process.stderr.write(`${(error as Error).message}\n`)
+    process.exit(1)
+  }
+  throw error
+}

@@ -1,0 +1,92 @@
+import { PGlite } from '@electric-sql/pglite'
+import { Kysely, PostgresDialect, sql } from 'kysely'
+import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration'
+import pg from 'pg'
+import type { Config } from '../config.ts'
+import { lockDataDir } from './lock.ts'
+import { migrations } from './migrations/index.ts'
+import { PGliteDialect } from './pglite-dialect.ts'
+import type { Database } from './schema.ts'
+
+export type Db = Kysely<Database>
+
+export type DatabaseHandle = {
+  db: Db
+  kind: 'pglite' | 'postgres'
+  close: () => Promise<void>
+  /** The embedded database's files as one archive (backups, test templates); PGlite only. */
+  dump?: () => Promise<Blob>
+}
+
+// The two drivers disagree on some types; they are made to agree here, and only here:
+// bigint (count(*), identity columns) becomes a number, and a `date` stays the ISO text it is
+// stored as, so no time zone can move a child's date of birth by a day.
+const INT8 = 20
+const DATE = 1082
+const parseInt8 = (value: string) => Number.parseInt(value, 10)
+const keepText = (value: string) => value
+
+export type DatabaseTarget = Config['database'] | { kind: 'memory' }
+
+export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
+  if (target.kind === 'postgres') {
+    const pool = new pg.Pool({
+      connectionString: target.url,
+      max: 10,
+      types: {
+        getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+          if (oid === INT8) return parseInt8
+          if (oid === DATE) return keepText
+          return pg.types.getTypeParser(oid, format)
+        }) as typeof pg.types.getTypeParser,
+      },
+    })
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+    return { db, kind: 'postgres', close: () => db.destroy() }
+  }
+
+  const unlock = target.kind === 'pglite' ? lockDataDir(target.dataDir) : () => {}
+  try {
+    const pglite = new PGlite({
+      dataDir: target.kind === 'pglite' ? target.dataDir : undefined,
+      parsers: { [INT8]: parseInt8, [DATE]: keepText },
+    })
+    await pglite.waitReady
+    const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) })
+    return {
+      db,
+      kind: 'pglite',
+      close: async () => {
+        await db.destroy()
+        unlock()
+      },
+      dump: () => pglite.dumpDataDir('none'),
+    }
+  } catch (error) {
+    unlock()
+    throw error
+  }
+}
+
+class StaticMigrations implements MigrationProvider {
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return migrations
+  }
+}
+
+/** Brings the schema up to date. Forward-only: there is no way down. */
+export async function migrate(db: Db): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: new StaticMigrations() })
+  const { error, results } = await migrator.migrateToLatest()
+  if (error) throw error
+  return (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName)
+}
+
+export async function databaseAnswers(db: Db): Promise<boolean> {
+  try {
+    await sql`select 1`.execute(db)
+    return true
+  } catch {
+    return false
+  }
+}

@@ -1,0 +1,115 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
+
+// Row types of every table, as Kysely sees them. Dates (`date` columns) are ISO strings on both
+// drivers, timestamps are Date objects, counts are numbers: see database.ts.
+
+type CreatedAt = ColumnType<Date, Date | undefined, never>
+type UpdatedAt = ColumnType<Date, Date | undefined, Date>
+
+export type AgencyKind = 'raa' | 'vaa' | 'la'
+
+export interface AgencyTable {
+  id: Generated<string>
+  name: string
+  kind: AgencyKind
+  region: string | null
+  created_at: CreatedAt
+}
+
+export interface UserTable {
+  id: Generated<string>
+  agency_id: string
+  email: string
+  name: string
+  role: string
+  password_hash: string | null
+  totp_secret: string | null
+  totp_last_step: number | null
+  failed_sign_ins: Generated<number>
+  locked_until: Date | null
+  active: Generated<boolean>
+  created_at: CreatedAt
+  updated_at: UpdatedAt
+}
+
+export interface SessionTable {
+  id: string
+  user_id: string
+  second_factor_done: Generated<boolean>
+  created_at: CreatedAt
+  last_seen_at: Date
+  expires_at: Date
+  ended_at: Date | null
+  user_agent: string | null
+  totp_setup_secret: string | null
+  data: ColumnType<SessionData, string | undefined, string>
+}
+
+/** What a session remembers between pages (never shown in a URL). */
+export type SessionData = { childSearch?: string }
+
+export interface ApiTokenTable {
+  id: Generated<string>
+  user_id: string
+  token_hash: string
+  created_at: CreatedAt
+  expires_at: Date
+  last_used_at: Date | null
+  revoked_at: Date | null
+}
+
+export interface SiblingGroupTable {
+  id: Generated<string>
+  agency_id: string
+  created_at: CreatedAt
+}
+
+export interface ChildTable {
+  id: Generated<string>
+  agency_id: string
+  first_name: string
+  last_name: string
+  preferred_name: string | null
+  date_of_birth: string
+  sex: string
+  ethnicity: string
+  sibling_group_id: string | null
+  version: Generated<number>
+  created_at: CreatedAt
+  updated_at: UpdatedAt
+  created_by: string | null
+  updated_by: string | null
+}
+
+export interface AuditEventTable {
+  seq: Generated<number>
+  what: string
+  who: string | null
+  agency_id: string | null
+  when: Date
+  subject_type: string | null
+  subject_id: string | null
+  correlation_id: string | null
+  details: ColumnType<Record<string, unknown>, string, never>
+  previous_hash: string
+  hash: string
+}
+
+export interface Database {
+  agencies: AgencyTable
+  users: UserTable
+  sessions: SessionTable
+  api_tokens: ApiTokenTable
+  sibling_groups: SiblingGroupTable
+  children: ChildTable
+  audit_events: AuditEventTable
+}
+
+export type Agency = Selectable<AgencyTable>
+export type User = Selectable<UserTable>
+export type NewUser = Insertable<UserTable>
+export type Session = Selectable<SessionTable>
+export type Child = Selectable<ChildTable>
+export type NewChild = Insertable<ChildTable>
+export type ChildUpdate = Updateable<ChildTable>
+export type AuditEventRow = Selectable<AuditEventTable>

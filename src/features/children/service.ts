@@ -1,0 +1,322 @@
+import { type Kysely, sql, type Transaction } from 'kysely'
+import { z } from 'zod'
+import type { Db } from '../../db/database.ts'
+import type { Child, Database } from '../../db/schema.ts'
+import { recordAudit } from '../../platform/audit.ts'
+import { isRealDate, todayInEngland } from '../../platform/dates.ts'
+import { type Actor, can } from '../../platform/policy.ts'
+import { ETHNICITY_CODES, SEX_CODES } from './reference.ts'
+
+// Children's records: list and search within the agency, add, view (audited), change without
+// overwriting someone else's change. Every query is scoped by the actor's agency, so a record of
+// another agency is simply not found.
+
+const name = (what: string) =>
+  z
+    .string({ error: `Enter the child’s ${what}` })
+    .trim()
+    .min(1, `Enter the child’s ${what}`)
+    .max(100, `The ${what} must be 100 characters or fewer`)
+    .refine((value) => !/[\p{Cc}<>]/u.test(value), `The ${what} must not include the characters < or >`)
+
+export const childDetails = z.object({
+  firstName: name('first name'),
+  lastName: name('last name'),
+  preferredName: z
+    .string()
+    .trim()
+    .max(100, 'The preferred name must be 100 characters or fewer')
+    .refine(
+      (value) => !/[\p{Cc}<>]/u.test(value),
+      'The preferred name must not include the characters < or >',
+    )
+    .transform((value) => value || null)
+    .nullish(),
+  dateOfBirth: z
+    .string({ error: 'Enter the child’s date of birth' })
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'Date of birth must be a real date')
+    .refine(isRealDate, 'Date of birth must be a real date')
+    .refine((iso) => iso <= todayInEngland(), 'Date of birth must be today or in the past')
+    .refine((iso) => iso >= '1900-01-01', 'Date of birth must be after 1 January 1900'),
+  sex: z.enum(SEX_CODES, { error: 'Select the child’s sex' }),
+  ethnicity: z.enum(ETHNICITY_CODES, { error: 'Select the child’s ethnicity' }),
+  /** Another child of the agency this child is placed with as a sibling group; null for none. */
+  siblingOf: z.uuid('Select a sibling from the list').nullish(),
+})
+
+export type ChildDetails = z.output<typeof childDetails>
+
+export type ChildSummary = Pick<
+  Child,
+  'id' | 'first_name' | 'last_name' | 'preferred_name' | 'date_of_birth' | 'sibling_group_id'
+>
+
+export type ChildRecord = Child & { siblings: ChildSummary[] }
+
+export type ChildPage = { children: Child[]; total: number; page: number; pages: number; pageSize: number }
+
+export type ChangeResult =
+  | { outcome: 'changed'; child: ChildRecord }
+  | { outcome: 'not-found' }
+  | { outcome: 'conflict'; current: ChildRecord }
+  | { outcome: 'invalid-sibling' }
+
+type StaffActor = Actor & { kind: 'staff' }
+type Executor = Kysely<Database> | Transaction<Database>
+
+export const PAGE_SIZE = 25
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (character) => `\\${character}`)
+}
+
+async function siblingsOf(db: Executor, child: Child): Promise<ChildSummary[]> {
+  if (!child.sibling_group_id) return []
+  return db
+    .selectFrom('children')
+    .select(['id', 'first_name', 'last_name', 'preferred_name', 'date_of_birth', 'sibling_group_id'])
+    .where('sibling_group_id', '=', child.sibling_group_id)
+    .where('id', '!=', child.id)
+    .orderBy('date_of_birth')
+    .execute()
+}
+
+/** The group a child joins when placed with `siblingOf`, creating it when that child has none. */
+async function siblingGroupFor(
+  trx: Transaction<Database>,
+  agencyId: string,
+  siblingOf: string,
+): Promise<string | null> {
+  const sibling = await trx
+    .selectFrom('children')
+    .select(['id', 'sibling_group_id'])
+    .where('id', '=', siblingOf)
+    .where('agency_id', '=', agencyId)
+    .executeTakeFirst()
+  if (!sibling) return null
+  if (sibling.sibling_group_id) return sibling.sibling_group_id
+  const group = await trx
+    .insertInto('sibling_groups')
+    .values({ agency_id: agencyId })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  await trx.updateTable('children').set({ sibling_group_id: group.id }).where('id', '=', sibling.id).execute()
+  return group.id
+}
+
+/** A group of one is no group: when a child leaves, a sibling left alone leaves it too. */
+async function dissolveIfAlone(trx: Transaction<Database>, groupId: string | null): Promise<void> {
+  if (!groupId) return
+  const members = await trx
+    .selectFrom('children')
+    .select('id')
+    .where('sibling_group_id', '=', groupId)
+    .execute()
+  if (members.length === 1) {
+    await trx
+      .updateTable('children')
+      .set({ sibling_group_id: null })
+      .where('sibling_group_id', '=', groupId)
+      .execute()
+  }
+}
+
+function auditable(child: Child): Record<string, unknown> {
+  return {
+    firstName: child.first_name,
+    lastName: child.last_name,
+    preferredName: child.preferred_name,
+    dateOfBirth: child.date_of_birth,
+    sex: child.sex,
+    ethnicity: child.ethnicity,
+    siblingGroupId: child.sibling_group_id,
+  }
+}
+
+function changedFields(before: Record<string, unknown>, after: Record<string, unknown>) {
+  const changed = Object.keys(after).filter((key) => before[key] !== after[key])
+  return {
+    before: Object.fromEntries(changed.map((key) => [key, before[key]])),
+    after: Object.fromEntries(changed.map((key) => [key, after[key]])),
+  }
+}
+
+export function childrenService(db: Db) {
+  async function find(actor: StaffActor, id: string, executor: Executor = db): Promise<ChildRecord | null> {
+    if (!z.uuid().safeParse(id).success) return null
+    const child = await executor
+      .selectFrom('children')
+      .selectAll()
+      .where('id', '=', id)
+      .where('agency_id', '=', actor.agencyId)
+      .executeTakeFirst()
+    if (!child || !can(actor, 'child:view', { agencyId: child.agency_id })) return null
+    return { ...child, siblings: await siblingsOf(executor, child) }
+  }
+
+  return {
+    async list(actor: StaffActor, options: { search?: string; page?: number }): Promise<ChildPage> {
+      const words = (options.search ?? '').trim().split(/\s+/).filter(Boolean).slice(0, 5)
+      let query = db.selectFrom('children').where('agency_id', '=', actor.agencyId)
+      for (const word of words) {
+        const pattern = `%${escapeLike(word)}%`
+        query = query.where((eb) =>
+          eb.or([
+            eb('first_name', 'ilike', pattern),
+            eb('last_name', 'ilike', pattern),
+            eb('preferred_name', 'ilike', pattern),
+          ]),
+        )
+      }
+      const { total } = await query
+        .select((eb) => eb.fn.countAll<number>().as('total'))
+        .executeTakeFirstOrThrow()
+      const pages = Math.max(1, Math.ceil(total / PAGE_SIZE))
+      const page = Math.min(Math.max(1, Math.trunc(options.page ?? 1)), pages)
+      const children = await query
+        .selectAll()
+        .orderBy('last_name')
+        .orderBy('first_name')
+        .orderBy('id')
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+        .execute()
+      return { children, total, page, pages, pageSize: PAGE_SIZE }
+    },
+
+    /** Every child of the agency, by name, for choosing a sibling. */
+    async choices(actor: StaffActor): Promise<ChildSummary[]> {
+      return db
+        .selectFrom('children')
+        .select(['id', 'first_name', 'last_name', 'preferred_name', 'date_of_birth', 'sibling_group_id'])
+        .where('agency_id', '=', actor.agencyId)
+        .orderBy('last_name')
+        .orderBy('first_name')
+        .execute()
+    },
+
+    /** A child's record for someone to read: the view is audited. */
+    async view(actor: StaffActor, id: string, correlationId: string): Promise<ChildRecord | null> {
+      const child = await find(actor, id)
+      if (!child) return null
+      await recordAudit(db, {
+        what: 'child-viewed',
+        who: actor.userId,
+        agencyId: actor.agencyId,
+        subjectType: 'child',
+        subjectId: child.id,
+        correlationId,
+      })
+      return child
+    },
+
+    /** A child's record for a form, without counting as a view: the change is audited instead. */
+    find,
+
+    async add(
+      actor: StaffActor,
+      details: ChildDetails,
+      correlationId: string,
+    ): Promise<{ outcome: 'added'; child: ChildRecord } | { outcome: 'invalid-sibling' }> {
+      return db.transaction().execute(async (trx) => {
+        const groupId = details.siblingOf
+          ? await siblingGroupFor(trx, actor.agencyId, details.siblingOf)
+          : null
+        if (details.siblingOf && !groupId) return { outcome: 'invalid-sibling' as const }
+        const child = await trx
+          .insertInto('children')
+          .values({
+            agency_id: actor.agencyId,
+            first_name: details.firstName,
+            last_name: details.lastName,
+            preferred_name: details.preferredName ?? null,
+            date_of_birth: details.dateOfBirth,
+            sex: details.sex,
+            ethnicity: details.ethnicity,
+            sibling_group_id: groupId,
+            created_by: actor.userId,
+            updated_by: actor.userId,
+          })
+          .returningAll()
+          .executeTakeFirstOrThrow()
+        await recordAudit(trx, {
+          what: 'child-added',
+          who: actor.userId,
+          agencyId: actor.agencyId,
+          subjectType: 'child',
+          subjectId: child.id,
+          correlationId,
+          details: { after: auditable(child) },
+        })
+        return { outcome: 'added' as const, child: { ...child, siblings: await siblingsOf(trx, child) } }
+      })
+    },
+
+    /**
+     * Changes a child's details if nobody else has since the version the person started from;
+     * otherwise nothing is written and the current record comes back to be shown.
+     */
+    async change(
+      actor: StaffActor,
+      id: string,
+      details: ChildDetails,
+      expectedVersion: number | undefined,
+      correlationId: string,
+    ): Promise<ChangeResult> {
+      return db.transaction().execute(async (trx) => {
+        const before = await trx
+          .selectFrom('children')
+          .selectAll()
+          .where('id', '=', id)
+          .where('agency_id', '=', actor.agencyId)
+          .forUpdate()
+          .executeTakeFirst()
+        if (!before || !can(actor, 'child:update', { agencyId: before.agency_id }))
+          return { outcome: 'not-found' as const }
+        if (expectedVersion !== undefined && before.version !== expectedVersion) {
+          return {
+            outcome: 'conflict' as const,
+            current: { ...before, siblings: await siblingsOf(trx, before) },
+          }
+        }
+        // Left out, the sibling group stays as it is; null takes the child out of it.
+        let groupId: string | null = details.siblingOf === undefined ? before.sibling_group_id : null
+        if (details.siblingOf) {
+          if (details.siblingOf === id) return { outcome: 'invalid-sibling' as const }
+          groupId = await siblingGroupFor(trx, actor.agencyId, details.siblingOf)
+          if (!groupId) return { outcome: 'invalid-sibling' as const }
+        }
+        const after = await trx
+          .updateTable('children')
+          .set({
+            first_name: details.firstName,
+            last_name: details.lastName,
+            preferred_name: details.preferredName ?? null,
+            date_of_birth: details.dateOfBirth,
+            sex: details.sex,
+            ethnicity: details.ethnicity,
+            sibling_group_id: groupId,
+            version: sql<number>`version + 1`,
+            updated_at: new Date(),
+            updated_by: actor.userId,
+          })
+          .where('id', '=', id)
+          .returningAll()
+          .executeTakeFirstOrThrow()
+        if (before.sibling_group_id !== groupId) await dissolveIfAlone(trx, before.sibling_group_id)
+        await recordAudit(trx, {
+          what: 'child-changed',
+          who: actor.userId,
+          agencyId: actor.agencyId,
+          subjectType: 'child',
+          subjectId: id,
+          correlationId,
+          details: changedFields(auditable(before), auditable(after)),
+        })
+        return { outcome: 'changed' as const, child: { ...after, siblings: await siblingsOf(trx, after) } }
+      })
+    },
+  }
+}
+
+export type ChildrenService = ReturnType<typeof childrenService>

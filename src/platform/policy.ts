@@ -1,0 +1,57 @@
+import type { StaffRole } from './roles.ts'
+
+// The one place that decides who may do what. Deny by default: an action nobody is granted here
+// is refused to everyone. Routes name their action (route config `permission`); a test fails if a
+// route names none.
+
+export type Actor =
+  | { kind: 'anonymous' }
+  /** Has given a password but not yet the second factor: may only finish signing in. */
+  | { kind: 'pending'; userId: string }
+  | { kind: 'staff'; userId: string; agencyId: string; role: StaffRole }
+  /** Monitoring: a request with the metrics token, or from this machine when none is set. */
+  | { kind: 'operator' }
+
+export type Action =
+  | 'public'
+  | 'second-factor'
+  | 'signed-in'
+  | 'children:list'
+  | 'child:view'
+  | 'child:create'
+  | 'child:update'
+  | 'operations'
+
+/** A record an action is taken on: enough of it to decide, nothing more. */
+export type Resource = { agencyId: string }
+
+// Who may work with children's records at this stage. Panel members and the decision maker see a
+// plan only while it is before them, and data analysts see aggregates only, so none of them can
+// browse children. Agency administrators manage accounts, not cases.
+const CHILD_READERS: readonly StaffRole[] = ['social-worker', 'team-manager', 'iro', 'support-worker']
+const CHILD_WRITERS: readonly StaffRole[] = ['social-worker', 'team-manager']
+
+const rules: Record<Action, (actor: Actor, resource: Resource | undefined) => boolean> = {
+  public: () => true,
+  'second-factor': (actor) => actor.kind === 'pending',
+  'signed-in': (actor) => actor.kind === 'staff',
+  'children:list': (actor) => actor.kind === 'staff' && CHILD_READERS.includes(actor.role),
+  'child:view': (actor, child) =>
+    actor.kind === 'staff' && CHILD_READERS.includes(actor.role) && sameAgency(actor, child),
+  'child:create': (actor) => actor.kind === 'staff' && CHILD_WRITERS.includes(actor.role),
+  'child:update': (actor, child) =>
+    actor.kind === 'staff' && CHILD_WRITERS.includes(actor.role) && sameAgency(actor, child),
+  operations: (actor) => actor.kind === 'operator',
+}
+
+function sameAgency(actor: Actor & { kind: 'staff' }, resource: Resource | undefined): boolean {
+  // Without a record in hand the question is "could this actor ever": the record is checked later.
+  return resource === undefined || resource.agencyId === actor.agencyId
+}
+
+export function can(actor: Actor, action: Action, resource?: Resource): boolean {
+  const rule = rules[action]
+  return rule ? rule(actor, resource) : false
+}
+
+export const ACTIONS = Object.keys(rules) as Action[]

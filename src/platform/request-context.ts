@@ -1,0 +1,16 @@
+import type { Session } from '../db/schema.ts'
+import type { Action, Actor } from './policy.ts'
+
+// What every request carries once the platform has looked at it, and what every route declares.
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    actor: Actor
+    /** The signed-in session, when there is one (web pages only; the API uses bearer tokens). */
+    session: Session | null
+  }
+  interface FastifyContextConfig {
+    /** The action this route performs; the policy decides who may. Every route must name one. */
+    permission?: Action
+  }
+}

@@ -1,0 +1,102 @@
+import { createHash, randomBytes } from 'node:crypto'
+import type { Db } from '../db/database.ts'
+import type { Session, SessionData, User } from '../db/schema.ts'
+
+// Sessions live in the database so that any number of app instances share them. The cookie holds
+// a random token; the database holds only its hash, so a copy of the table lets nobody sign in.
+
+const MAX_SESSION_HOURS = 12
+
+export function newToken(prefix = ''): { token: string; hash: string } {
+  const token = prefix + randomBytes(32).toString('base64url')
+  return { token, hash: hashToken(token) }
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex')
+}
+
+export type SessionStore = ReturnType<typeof sessionStore>
+
+export function sessionStore(db: Db, idleMinutes: number) {
+  const idleMs = idleMinutes * 60_000
+
+  return {
+    idleMinutes,
+
+    async start(userId: string, userAgent: string | undefined): Promise<{ token: string; session: Session }> {
+      const { token, hash } = newToken()
+      const now = new Date()
+      const session = await db
+        .insertInto('sessions')
+        .values({
+          id: hash,
+          user_id: userId,
+          last_seen_at: now,
+          expires_at: new Date(now.getTime() + MAX_SESSION_HOURS * 3_600_000),
+          user_agent: userAgent?.slice(0, 200) ?? null,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow()
+      return { token, session }
+    },
+
+    /** The live session and its user for a cookie token; touching it keeps it alive. */
+    async resume(token: string): Promise<{ session: Session; user: User } | null> {
+      const now = new Date()
+      const row = await db
+        .selectFrom('sessions')
+        .innerJoin('users', 'users.id', 'sessions.user_id')
+        .selectAll('sessions')
+        .select(['users.active as user_active'])
+        .where('sessions.id', '=', hashToken(token))
+        .where('sessions.ended_at', 'is', null)
+        .executeTakeFirst()
+      if (!row) return null
+      const { user_active, ...session } = row
+      const idle = now.getTime() - session.last_seen_at.getTime() > idleMs
+      if (!user_active || idle || session.expires_at <= now) {
+        await this.end(session.id)
+        return null
+      }
+      const user = await db
+        .selectFrom('users')
+        .selectAll()
+        .where('id', '=', session.user_id)
+        .executeTakeFirstOrThrow()
+      await db.updateTable('sessions').set({ last_seen_at: now }).where('id', '=', session.id).execute()
+      return { session: { ...session, last_seen_at: now }, user }
+    },
+
+    /** After the second factor: a new token, so a token seen before sign-in is worth nothing. */
+    async completeSignIn(sessionId: string): Promise<string> {
+      const { token, hash } = newToken()
+      await db
+        .updateTable('sessions')
+        .set({ id: hash, second_factor_done: true, totp_setup_secret: null, last_seen_at: new Date() })
+        .where('id', '=', sessionId)
+        .execute()
+      return token
+    },
+
+    async setTotpSetupSecret(sessionId: string, secret: string): Promise<void> {
+      await db
+        .updateTable('sessions')
+        .set({ totp_setup_secret: secret })
+        .where('id', '=', sessionId)
+        .execute()
+    },
+
+    async setData(sessionId: string, data: SessionData): Promise<void> {
+      await db
+        .updateTable('sessions')
+        .set({ data: JSON.stringify(data) })
+        .where('id', '=', sessionId)
+        .execute()
+    },
+
+    async end(sessionId: string): Promise<void> {
+      await db.updateTable('sessions').set({ ended_at: new Date() }).where('id', '=', sessionId).execute()
+    },
+  }
+}

@@ -1,0 +1,20 @@
+import type { Config } from './config.ts'
+import type { Db } from './db/database.ts'
+import { accounts } from './features/accounts/service.ts'
+import { childrenService } from './features/children/service.ts'
+import { signInService } from './features/sign-in/service.ts'
+import { sessionStore } from './platform/sessions.ts'
+
+// Composition by plain functions: the database in, every service out. Tests build the same.
+export function services(db: Db, config: Pick<Config, 'sessionIdleMinutes'>) {
+  const accountsService = accounts(db)
+  return {
+    db,
+    accounts: accountsService,
+    sessions: sessionStore(db, config.sessionIdleMinutes),
+    signIn: signInService(db, accountsService),
+    children: childrenService(db),
+  }
+}
+
+export type Services = ReturnType<typeof services>
