@@ -6,7 +6,12 @@ import fastifyRateLimit from '@fastify/rate-limit'
 import fastifyStatic from '@fastify/static'
 import fastifySwagger from '@fastify/swagger'
 import Fastify, { type FastifyInstance } from 'fastify'
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+} from 'fastify-type-provider-zod'
 import type { Config } from './config.ts'
 import { apiRoutes } from './features/api/routes.ts'
 import { childrenRoutes } from './features/children/routes.ts'
@@ -17,9 +22,18 @@ import { errorHandler, notFound } from './platform/errors.ts'
 import { loggerOptions, requestId } from './platform/logging.ts'
 import { measureRequests, metricsRegistry } from './platform/metrics.ts'
 import { authentication, authorisation, csrfProtection } from './platform/pipeline.ts'
+import type { Action } from './platform/policy.ts'
 import './platform/request-context.ts'
 import { createViews, emptyPageContext, renderer } from './platform/views.ts'
 import type { Services } from './services.ts'
+
+export type RouteEntry = { method: string; url: string; permission: Action | undefined }
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    routeCatalogue: RouteEntry[]
+  }
+}
 
 const publicAssets = fileURLToPath(new URL('../public/assets', import.meta.url))
 
@@ -41,6 +55,8 @@ export async function buildApp(config: Config, services: Services): Promise<Fast
   })
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
+  // Set before any plugin is registered: each plugin keeps the error handler it was registered under.
+  app.setErrorHandler(errorHandler)
 
   const registry = metricsRegistry()
   measureRequests(app, registry)
@@ -69,9 +85,15 @@ export async function buildApp(config: Config, services: Services): Promise<Fast
   await app.register(fastifyFormbody, { bodyLimit: 262_144 })
   await app.register(fastifyRateLimit, { global: false })
 
-  // Static assets are public; every other route names its permission where it is declared.
+  // Static assets are public; every other route names its permission where it is declared. The
+  // catalogue lets a test prove that none was forgotten.
+  const catalogue: RouteEntry[] = []
+  app.decorate('routeCatalogue', catalogue)
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith('/assets')) route.config = { ...route.config, permission: 'public' }
+    const methods = Array.isArray(route.method) ? route.method : [route.method]
+    for (const method of methods)
+      catalogue.push({ method, url: route.url, permission: route.config?.permission })
   })
   await app.register(fastifyStatic, { root: publicAssets, prefix: '/assets/', maxAge: '1h', index: false })
 
@@ -99,6 +121,7 @@ export async function buildApp(config: Config, services: Services): Promise<Fast
       }
       return jsonSchemaTransform(document)
     },
+    transformObject: jsonSchemaTransformObject,
   })
 
   authentication(app, services, config)
@@ -112,6 +135,5 @@ export async function buildApp(config: Config, services: Services): Promise<Fast
   await app.register(apiRoutes, { services, prefix: '/api/v1' })
 
   app.setNotFoundHandler(notFound)
-  app.setErrorHandler(errorHandler)
   return app
 }

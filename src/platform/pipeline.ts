@@ -100,6 +100,8 @@ export function authentication(app: FastifyInstance, services: Services, config:
 
 export function authorisation(app: FastifyInstance): void {
   app.addHook('preHandler', async (request, reply) => {
+    // The not-found page is for everyone: it says nothing about what exists.
+    if (request.is404) return
     const permission = request.routeOptions.config.permission
     if (!permission) {
       // A route without a declared permission is a programming error: refuse, loudly.
