@@ -22,11 +22,12 @@ const stopGraceMs = 30_000
 
 type Tally = { passed: number; failed: number; skipped: number }
 type TestResult = { details: { type?: 'suite' | 'test' }; skip?: string | boolean; todo?: string | boolean }
-type Target = { url: string; version: string; server?: PostgresServer }
+type Target = { url: string; version: string }
 
 const tally: Tally = { passed: 0, failed: 0, skipped: 0 }
 const cancel = new AbortController()
-let server: PostgresServer | undefined
+// Held from the moment it is asked for, so that an interrupt during start-up still stops it.
+let server: Promise<PostgresServer | null> | undefined
 let brokenSetup = false
 let finishing: Promise<never> | undefined
 
@@ -102,8 +103,9 @@ async function postgresTarget(): Promise<Target | undefined> {
   const required = process.env.REQUIRE_POSTGRES === '1'
   try {
     if (given) return { url: given, version: await serverVersion(given) }
-    server = (await startPostgres()) ?? undefined
-    if (server) return { url: server.url, version: server.version, server }
+    server = startPostgres()
+    const started = await server
+    if (started) return { url: started.url, version: started.version }
     setupProblem('PostgreSQL server not found: database tests ran on PGlite only', required)
   } catch (error) {
     const where = given ? 'TEST_DATABASE_URL could not be reached' : 'PostgreSQL could not be started'
@@ -141,7 +143,8 @@ function finish(code: number, message?: string): Promise<never> {
 
 async function stopAndExit(code: number, message?: string): Promise<never> {
   cancel.abort()
-  await server?.stop().catch((error) => process.stdout.write(`Could not stop PostgreSQL: ${error}\n`))
+  const started = await server?.catch(() => null)
+  await started?.stop().catch((error) => process.stdout.write(`Could not stop PostgreSQL: ${error}\n`))
   if (message) process.stdout.write(`\n${message}\n`)
   process.stdout.write(`\n${totals()}\n`)
   process.exit(code)
@@ -153,13 +156,13 @@ function stopOnSignals() {
   }
 }
 
+// Not unref'd: whatever happens to the tests, the run ends through finish() and its totals line.
 function stopWhenTooLong() {
-  const timer = setTimeout(() => {
+  setTimeout(() => {
     process.stdout.write(`\nThe run took longer than ${wholeRunTimeoutMs / 60_000} minutes: stopping it\n`)
     cancel.abort()
-    setTimeout(() => void finish(1, 'Tests did not stop when cancelled'), stopGraceMs).unref()
+    setTimeout(() => void finish(1, 'Tests did not stop when cancelled'), stopGraceMs)
   }, wholeRunTimeoutMs)
-  timer.unref()
 }
 
 async function main() {

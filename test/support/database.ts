@@ -40,6 +40,14 @@ async function migratedTemplate(): Promise<string> {
   return dir
 }
 
+/** A folder holding a migrated, empty embedded database, for tests that start the service itself. */
+export async function newDataDir(): Promise<string> {
+  template ??= migratedTemplate()
+  const dataDir = join(root, `db-${randomBytes(6).toString('hex')}`)
+  cpSync(await template, dataDir, { recursive: true })
+  return dataDir
+}
+
 export function testDatabaseKind(): 'pglite' | 'postgres' {
   return process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite'
 }
@@ -58,9 +66,7 @@ export async function testDatabase(): Promise<DatabaseHandle> {
     await migrate(handle.db)
     return handle
   }
-  template ??= migratedTemplate()
-  const dataDir = join(root, `db-${randomBytes(6).toString('hex')}`)
-  cpSync(await template, dataDir, { recursive: true })
+  const dataDir = await newDataDir()
   const handle = await openDatabase({ kind: 'pglite', dataDir })
   return {
     ...handle,

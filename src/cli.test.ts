@@ -1,0 +1,155 @@
+import assert from 'node:assert/strict'
+import { type ChildProcess, spawn } from 'node:child_process'
+import { rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { after, before, describe, test } from 'node:test'
+import { newDataDir } from '../test/support/database.ts'
+
+// The operator CLI as operators run it: a separate process, its stdout captured by scripts.
+
+const node = process.execPath
+const cliPath = new URL('./cli.ts', import.meta.url).pathname
+const mainPath = new URL('./main.ts', import.meta.url).pathname
+
+type Result = { code: number | null; stdout: string; stderr: string }
+
+function cli(dataDir: string, ...args: string[]): Promise<Result> {
+  return new Promise((resolve) => {
+    const child = spawn(node, [cliPath, ...args], {
+      env: { ...process.env, DATA_DIR: dataDir, NODE_ENV: 'test' },
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk
+    })
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk
+    })
+    child.on('close', (code) => resolve({ code, stdout, stderr }))
+  })
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
+    })
+  })
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\n$/
+
+describe('operator CLI', () => {
+  let dataDir: string
+  before(async () => {
+    dataDir = await newDataDir()
+  })
+  after(() => rmSync(dataDir, { recursive: true, force: true }))
+
+  test('agency add, user add and token add print only their result', async () => {
+    const agency = await cli(
+      dataDir,
+      'agency',
+      'add',
+      '--name',
+      'Thames Adoption',
+      '--kind',
+      'raa',
+      '--region',
+      'London',
+    )
+    assert.equal(agency.code, 0, agency.stderr)
+    assert.match(agency.stdout, UUID)
+    const user = await cli(
+      dataDir,
+      ...[
+        'user',
+        'add',
+        '--agency',
+        agency.stdout.trim(),
+        '--email',
+        'iro@thames.example',
+        '--name',
+        'Ira Lowe',
+        '--role',
+        'iro',
+      ],
+    )
+    assert.equal(user.code, 0, user.stderr)
+    assert.match(user.stdout, UUID)
+    const token = await cli(dataDir, 'token', 'add', '--user', user.stdout.trim(), '--days', '7')
+    assert.equal(token.code, 0, token.stderr)
+    assert.match(token.stdout, /^asp_[A-Za-z0-9_-]{43}\n$/)
+    const verify = await cli(dataDir, 'audit', 'verify')
+    assert.equal(verify.code, 0)
+    assert.match(verify.stdout, /Audit log intact: \d+ events/)
+  })
+
+  test('mistakes are explained on stderr with a failing exit code', async () => {
+    const role = await cli(
+      dataDir,
+      'user',
+      'add',
+      '--agency',
+      '00000000-0000-4000-8000-000000000000',
+      '--email',
+      'x@y.example',
+      '--name',
+      'X',
+      '--role',
+      'wizard',
+    )
+    assert.equal(role.code, 1)
+    assert.equal(role.stdout, '')
+    assert.match(role.stderr, /--role/)
+    const missing = await cli(dataDir, 'agency', 'add', '--kind', 'raa')
+    assert.equal(missing.code, 2)
+    assert.match(missing.stderr, /--name is required/)
+    const unknown = await cli(dataDir, 'frobnicate')
+    assert.equal(unknown.code, 2)
+  })
+
+  test('while the service holds the embedded database, the CLI refuses and changes nothing', async () => {
+    const port = await freePort()
+    const server: ChildProcess = spawn(node, [mainPath], {
+      env: {
+        ...process.env,
+        DATA_DIR: dataDir,
+        PORT: String(port),
+        NODE_ENV: 'test',
+        DEMO_DATA: 'off',
+        LOG_LEVEL: 'silent',
+      },
+      stdio: 'ignore',
+    })
+    try {
+      let up = false
+      for (let attempt = 0; attempt < 100 && !up; attempt++) {
+        up = await fetch(`http://127.0.0.1:${port}/health`).then(
+          (response) => response.ok,
+          () => false,
+        )
+        if (!up) await new Promise((resolve) => setTimeout(resolve, 200))
+      }
+      assert.ok(up, 'the service started')
+      const refused = await cli(dataDir, 'agency', 'add', '--name', 'Should Not Exist', '--kind', 'la')
+      assert.equal(refused.code, 1)
+      assert.equal(refused.stdout, '')
+      assert.match(refused.stderr, /in use by another process .*Stop it first/)
+    } finally {
+      const stopped = new Promise((resolve) => server.once('exit', resolve))
+      server.kill('SIGTERM')
+      await stopped
+    }
+    const { PGlite } = await import('@electric-sql/pglite')
+    const db = new PGlite({ dataDir })
+    const rows = await db.query<{ name: string }>('select name from agencies')
+    await db.close()
+    assert.deepEqual(
+      rows.rows.map((row) => row.name),
+      ['Thames Adoption'],
+    )
+  })
+})

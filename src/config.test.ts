@@ -1,0 +1,32 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { ConfigError, readConfig } from './config.ts'
+
+test('defaults run the embedded database on this machine', () => {
+  const config = readConfig({})
+  assert.deepEqual(config.database, { kind: 'pglite', dataDir: './data' })
+  assert.equal(config.port, 3000)
+  assert.equal(config.host, '127.0.0.1')
+  assert.equal(config.loadDemoData, true)
+})
+
+test('DATABASE_URL switches to PostgreSQL', () => {
+  const config = readConfig({ DATABASE_URL: 'postgres://app@db.internal:5432/adoption' })
+  assert.equal(config.database.kind, 'postgres')
+})
+
+test('production refuses to start without its secrets, and never loads demo data', () => {
+  assert.throws(() => readConfig({ NODE_ENV: 'production' }), ConfigError)
+  assert.throws(() => readConfig({ NODE_ENV: 'production', SESSION_SECRET: 'short' }), /SESSION_SECRET/)
+  const config = readConfig({
+    NODE_ENV: 'production',
+    SESSION_SECRET: 'a'.repeat(40),
+    SERVICE_URL: 'https://adoption-support.example',
+  })
+  assert.equal(config.loadDemoData, false)
+  assert.equal(config.secureCookies, true)
+})
+
+test('a value that is not valid is named', () => {
+  assert.throws(() => readConfig({ PORT: 'eighty' }), /PORT/)
+})

@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { type Actor, can } from './policy.ts'
+import { STAFF_ROLES, type StaffRole } from './roles.ts'
+
+const staff = (role: StaffRole, agencyId = 'agency-a'): Actor => ({
+  kind: 'staff',
+  userId: 'u',
+  agencyId,
+  role,
+})
+const ownChild = { agencyId: 'agency-a' }
+const otherChild = { agencyId: 'agency-b' }
+
+test('who may read and change children’s records', () => {
+  const readers = STAFF_ROLES.filter((role) => can(staff(role), 'child:view', ownChild))
+  assert.deepEqual(readers, ['social-worker', 'team-manager', 'iro', 'support-worker'])
+  const writers = STAFF_ROLES.filter((role) => can(staff(role), 'child:update', ownChild))
+  assert.deepEqual(writers, ['social-worker', 'team-manager'])
+})
+
+test('nobody reaches another agency’s child', () => {
+  for (const role of STAFF_ROLES) {
+    assert.equal(can(staff(role), 'child:view', otherChild), false, role)
+    assert.equal(can(staff(role), 'child:update', otherChild), false, role)
+  }
+})
+
+test('half-signed-in and anonymous people may only finish signing in or read public pages', () => {
+  const pending: Actor = { kind: 'pending', userId: 'u' }
+  const anonymous: Actor = { kind: 'anonymous' }
+  assert.equal(can(pending, 'second-factor'), true)
+  assert.equal(can(pending, 'children:list'), false)
+  assert.equal(can(anonymous, 'public'), true)
+  assert.equal(can(anonymous, 'signed-in'), false)
+  assert.equal(can(staff('social-worker'), 'operations'), false)
+})
