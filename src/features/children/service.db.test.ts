@@ -132,6 +132,7 @@ describe('children service', () => {
       .where('subject_id', '=', added.child.id)
       .execute()
     assert.equal(audit.length, 1)
-    assert.equal((audit[0]?.details.before as Record<string, unknown>).firstName, 'Race')
+    const before = audit[0]?.details.before as Record<string, unknown> | undefined
+    assert.equal(before?.firstName, 'Race')
   })
 })
