@@ -121,6 +121,19 @@ async function dissolveIfAlone(trx: Transaction<Database>, groupId: string | nul
   }
 }
 
+/** A child's details as the columns that hold them. */
+function columns(details: ChildDetails, siblingGroupId: string | null) {
+  return {
+    first_name: details.firstName,
+    last_name: details.lastName,
+    preferred_name: details.preferredName ?? null,
+    date_of_birth: details.dateOfBirth,
+    sex: details.sex,
+    ethnicity: details.ethnicity,
+    sibling_group_id: siblingGroupId,
+  }
+}
+
 function auditable(child: Child): Record<string, unknown> {
   return {
     firstName: child.first_name,
@@ -227,13 +240,7 @@ export function childrenService(db: Db) {
           .insertInto('children')
           .values({
             agency_id: actor.agencyId,
-            first_name: details.firstName,
-            last_name: details.lastName,
-            preferred_name: details.preferredName ?? null,
-            date_of_birth: details.dateOfBirth,
-            sex: details.sex,
-            ethnicity: details.ethnicity,
-            sibling_group_id: groupId,
+            ...columns(details, groupId),
             created_by: actor.userId,
             updated_by: actor.userId,
           })
@@ -289,13 +296,7 @@ export function childrenService(db: Db) {
         const after = await trx
           .updateTable('children')
           .set({
-            first_name: details.firstName,
-            last_name: details.lastName,
-            preferred_name: details.preferredName ?? null,
-            date_of_birth: details.dateOfBirth,
-            sex: details.sex,
-            ethnicity: details.ethnicity,
-            sibling_group_id: groupId,
+            ...columns(details, groupId),
             version: sql<number>`version + 1`,
             updated_at: new Date(),
             updated_by: actor.userId,

@@ -184,10 +184,7 @@ export async function signInRoutes(
     if (request.session) {
       await services.sessions.end(request.session.id)
       if (request.user && request.actor.kind === 'staff') {
-        await services.signIn.recordSignOut(
-          { id: request.user.id, agencyId: request.user.agency_id },
-          { correlationId: request.id },
-        )
+        await services.signIn.recordSignOut(request.user, { correlationId: request.id })
       }
     }
     reply.clearCookie(SESSION_COOKIE, { path: '/' })

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/database.ts'
 import type { User } from '../../db/schema.ts'
-import { recordAudit } from '../../platform/audit.ts'
+import { type AuditEvent, recordAudit } from '../../platform/audit.ts'
 import { passwordMatches } from '../../platform/passwords.ts'
 import { acceptTotp } from '../../platform/totp.ts'
 import type { Accounts } from '../accounts/service.ts'
@@ -28,6 +28,24 @@ export type SecondFactorOutcome =
 
 type Attempt = { correlationId: string }
 
+/** An event about a person's own account, seen from the attempt that caused it. */
+function accountEvent(
+  what: string,
+  user: Pick<User, 'id' | 'agency_id'>,
+  attempt: Attempt,
+  details?: Record<string, unknown>,
+): AuditEvent {
+  return {
+    what,
+    who: user.id,
+    agencyId: user.agency_id,
+    subjectType: 'user',
+    subjectId: user.id,
+    correlationId: attempt.correlationId,
+    details,
+  }
+}
+
 export function signInService(db: Db, accounts: Accounts) {
   async function recordFailure(
     user: User,
@@ -47,25 +65,9 @@ export function signInService(db: Db, accounts: Accounts) {
         })
         .where('id', '=', user.id)
         .execute()
-      await recordAudit(trx, {
-        what: 'sign-in-failed',
-        who: user.id,
-        agencyId: user.agency_id,
-        subjectType: 'user',
-        subjectId: user.id,
-        correlationId: attempt.correlationId,
-        details: { stage, failures },
-      })
+      await recordAudit(trx, accountEvent('sign-in-failed', user, attempt, { stage, failures }))
       if (lockedUntil) {
-        await recordAudit(trx, {
-          what: 'account-locked',
-          who: user.id,
-          agencyId: user.agency_id,
-          subjectType: 'user',
-          subjectId: user.id,
-          correlationId: attempt.correlationId,
-          details: { minutes: LOCKOUT_MINUTES },
-        })
+        await recordAudit(trx, accountEvent('account-locked', user, attempt, { minutes: LOCKOUT_MINUTES }))
       }
       return lockedUntil
     })
@@ -91,14 +93,7 @@ export function signInService(db: Db, accounts: Accounts) {
       }
       const locked = lockedUntil(user)
       if (locked) {
-        await recordAudit(db, {
-          what: 'sign-in-refused-locked',
-          who: user.id,
-          agencyId: user.agency_id,
-          subjectType: 'user',
-          subjectId: user.id,
-          correlationId: attempt.correlationId,
-        })
+        await recordAudit(db, accountEvent('sign-in-refused-locked', user, attempt))
         return { outcome: 'locked', until: locked }
       }
       if (!(await passwordMatches(user.password_hash, password))) {
@@ -136,37 +131,15 @@ export function signInService(db: Db, accounts: Accounts) {
           .where('id', '=', user.id)
           .execute()
         if (setupSecret) {
-          await recordAudit(trx, {
-            what: 'second-factor-set-up',
-            who: user.id,
-            agencyId: user.agency_id,
-            subjectType: 'user',
-            subjectId: user.id,
-            correlationId: attempt.correlationId,
-          })
+          await recordAudit(trx, accountEvent('second-factor-set-up', user, attempt))
         }
-        await recordAudit(trx, {
-          what: 'signed-in',
-          who: user.id,
-          agencyId: user.agency_id,
-          subjectType: 'user',
-          subjectId: user.id,
-          correlationId: attempt.correlationId,
-          details: { method: 'password-and-totp' },
-        })
+        await recordAudit(trx, accountEvent('signed-in', user, attempt, { method: 'password-and-totp' }))
       })
       return { outcome: 'ok' }
     },
 
-    async recordSignOut(user: { id: string; agencyId: string }, attempt: Attempt): Promise<void> {
-      await recordAudit(db, {
-        what: 'signed-out',
-        who: user.id,
-        agencyId: user.agencyId,
-        subjectType: 'user',
-        subjectId: user.id,
-        correlationId: attempt.correlationId,
-      })
+    async recordSignOut(user: Pick<User, 'id' | 'agency_id'>, attempt: Attempt): Promise<void> {
+      await recordAudit(db, accountEvent('signed-out', user, attempt))
     },
   }
 }
