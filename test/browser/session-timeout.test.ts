@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { totpCode } from '../../src/platform/totp.ts'
+import { TEST_PASSWORD, testApp } from '../support/app.ts'
+import { expectNoAxeViolations, launchBrowser, NO_CHROMIUM, serve } from '../support/browser.ts'
+
+// WCAG 2.2.1 (timing adjustable): before an idle session ends, a dialog says so and lets the person
+// stay signed in (the sign-out that follows doing nothing is in sign-in/routes.test.ts). Idle time is cut to a
+// minute with the warning 55 seconds before, so the warning comes after 5 seconds.
+
+test('an idle session warns first, and can be kept', { timeout: 60_000 }, async (t) => {
+  const browser = await launchBrowser()
+  if (!browser) {
+    t.skip(NO_CHROMIUM)
+    return
+  }
+  const site = await testApp({ SESSION_IDLE_MINUTES: '1', SESSION_WARNING_SECONDS: '55' })
+  try {
+    const user = await site.addUser(await site.addAgency(), 'iro')
+    const page = await (await browser.newContext({ baseURL: await serve(site.app) })).newPage()
+    await page.goto('/sign-in')
+    await page.getByLabel('Email address').fill(user.email)
+    await page.getByLabel('Password', { exact: true }).fill(TEST_PASSWORD)
+    await page.getByRole('button', { name: 'Continue' }).click()
+    await page.getByLabel('Enter the code from your authenticator app').fill(await totpCode(user.totpSecret))
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.waitForURL((url) => url.pathname === '/children')
+
+    const dialog = page.getByRole('dialog', { name: 'You’re about to be signed out' })
+    await dialog.waitFor({ state: 'visible', timeout: 15_000 })
+    assert.match((await dialog.textContent()) ?? '', /we will sign you out in \d+ seconds?/)
+    await expectNoAxeViolations(page, 'the time-out warning')
+    const stay = page.getByRole('button', { name: 'Stay signed in' })
+    assert.equal(
+      await stay.evaluate((button) => button === document.activeElement),
+      true,
+      'focus moves to the choice',
+    )
+
+    const keptAlive = page.waitForResponse((response) => response.url().endsWith('/session/keep-alive'))
+    await stay.click()
+    assert.equal((await keptAlive).status(), 204)
+    await dialog.waitFor({ state: 'hidden' })
+    await page.reload()
+    assert.equal(new URL(page.url()).pathname, '/children', 'still signed in')
+  } finally {
+    await browser.close()
+    await site.close()
+  }
+})
