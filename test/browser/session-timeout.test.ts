@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { totpCode } from '../../src/platform/totp.ts'
 import { TEST_PASSWORD, testApp } from '../support/app.ts'
-import { expectNoAxeViolations, launchBrowser, NO_CHROMIUM, serve } from '../support/browser.ts'
+import { expectNoAxeViolations, focusedText, launchBrowser, NO_CHROMIUM, serve } from '../support/browser.ts'
 
 // WCAG 2.2.1 (timing adjustable): before an idle session ends, a dialog says so and lets the person
 // stay signed in (the sign-out that follows doing nothing is in sign-in/routes.test.ts). Idle time is cut to a
@@ -31,11 +31,7 @@ test('an idle session warns first, and can be kept', { timeout: 60_000 }, async 
     assert.match((await dialog.textContent()) ?? '', /we will sign you out in \d+ seconds?/)
     await expectNoAxeViolations(page, 'the time-out warning')
     const stay = page.getByRole('button', { name: 'Stay signed in' })
-    assert.equal(
-      await stay.evaluate((button) => button === document.activeElement),
-      true,
-      'focus moves to the choice',
-    )
+    assert.equal(await focusedText(page), 'Stay signed in', 'focus moves to the choice')
 
     const keptAlive = page.waitForResponse((response) => response.url().endsWith('/session/keep-alive'))
     await stay.click()
