@@ -1,6 +1,5 @@
 import { loadavg } from 'node:os'
-import pg from 'pg'
-import { startPostgres } from '../test/support/postgres.ts'
+import { serverVersion, startPostgres } from '../test/support/postgres.ts'
 import { childrenListScenario } from './children-list.ts'
 import { bareFastifyScenario } from './reference.ts'
 import { packageVersion, REPORT_PATH, resultsMarkdown, summaryTable, writeReport } from './report.ts'
@@ -14,19 +13,6 @@ import { readSettings } from './settings.ts'
 
 /** Every benchmark but the reference, in the order they run. */
 const scenarios: Scenario[] = [childrenListScenario]
-
-async function serverVersion(url: string): Promise<string> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 })
-  await client.connect()
-  try {
-    const { rows } = await client.query<{ version: string }>(
-      "select current_setting('server_version') as version",
-    )
-    return rows[0]?.version.split(' ')[0] ?? 'unknown'
-  } finally {
-    await client.end()
-  }
-}
 
 async function postgresServer(
   given: string | undefined,

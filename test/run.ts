@@ -3,8 +3,7 @@ import { join, relative, resolve, sep } from 'node:path'
 import { run } from 'node:test'
 import { spec } from 'node:test/reporters'
 import { fileURLToPath } from 'node:url'
-import pg from 'pg'
-import { type PostgresServer, startPostgres } from './support/postgres.ts'
+import { type PostgresServer, serverVersion, startPostgres } from './support/postgres.ts'
 
 // The whole suite, in two passes: every test file on PGlite, then the data-layer files
 // (*.db.test.ts) again on a real PostgreSQL, because production runs on one and PGlite is not it.
@@ -76,19 +75,6 @@ async function runPass(title: string, files: string[], env: NodeJS.ProcessEnv) {
   stream.on('test:pass', (result) => count(result, 'passed'))
   stream.on('test:fail', (result) => count(result, 'failed'))
   for await (const chunk of stream.compose(new spec())) process.stdout.write(chunk)
-}
-
-async function serverVersion(url: string): Promise<string> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 })
-  await client.connect()
-  try {
-    const { rows } = await client.query<{ version: string }>(
-      "select current_setting('server_version') as version",
-    )
-    return rows[0]?.version.split(' ')[0] ?? 'unknown'
-  } finally {
-    await client.end()
-  }
 }
 
 function setupProblem(message: string, fatal: boolean) {

@@ -15,6 +15,7 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { delimiter, dirname, join } from 'node:path'
 import { promisify } from 'node:util'
+import pg from 'pg'
 
 // A throwaway PostgreSQL server for the test runner (and benchmarks): its own cluster in a temp
 // folder, reachable only on 127.0.0.1, trusting every local connection, gone after stop().
@@ -140,5 +141,19 @@ export async function startPostgres(): Promise<PostgresServer | null> {
     if (existsSync(join(dataDir, 'postmaster.pid'))) await stopServer().catch(() => {})
     removeFolder()
     throw error
+  }
+}
+
+/** The version a PostgreSQL server reports, e.g. "15.18". */
+export async function serverVersion(url: string): Promise<string> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 })
+  await client.connect()
+  try {
+    const { rows } = await client.query<{ version: string }>(
+      "select current_setting('server_version') as version",
+    )
+    return rows[0]?.version.split(' ')[0] ?? 'unknown'
+  } finally {
+    await client.end()
   }
 }
