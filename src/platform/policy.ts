@@ -21,6 +21,7 @@ export type Action =
   | 'child:create'
   | 'child:update'
   | 'operations'
+  | 'audit:read'
 
 /** A record an action is taken on: enough of it to decide, nothing more. */
 export type Resource = { agencyId: string }
@@ -42,6 +43,9 @@ const rules: Record<Action, (actor: Actor, resource: Resource | undefined) => bo
   'child:update': (actor, child) =>
     actor.kind === 'staff' && CHILD_WRITERS.includes(actor.role) && sameAgency(actor, child),
   operations: (actor) => actor.kind === 'operator',
+  // The agency's own audit log, for subject-access requests and investigations: administrators only.
+  'audit:read': (actor, record) =>
+    actor.kind === 'staff' && actor.role === 'agency-admin' && sameAgency(actor, record),
 }
 
 function sameAgency(actor: Actor & { kind: 'staff' }, resource: Resource | undefined): boolean {
