@@ -28,6 +28,7 @@ export interface UserTable {
   failed_sign_ins: Generated<number>
   locked_until: Date | null
   active: Generated<boolean>
+  deactivated_at: Date | null
   created_at: CreatedAt
   updated_at: UpdatedAt
 }
@@ -95,6 +96,27 @@ export interface AuditEventTable {
   hash: string
 }
 
+export interface AllocationTable {
+  id: Generated<string>
+  agency_id: string
+  child_id: string
+  user_id: string
+  allocated_by: string | null
+  allocated_at: CreatedAt
+  ended_at: Date | null
+  ended_by: string | null
+}
+
+export interface InvitationTable {
+  id: Generated<string>
+  token_hash: string
+  user_id: string
+  invited_by: string | null
+  created_at: CreatedAt
+  expires_at: Date
+  used_at: Date | null
+}
+
 export interface Database {
   agencies: AgencyTable
   users: UserTable
@@ -103,6 +125,8 @@ export interface Database {
   sibling_groups: SiblingGroupTable
   children: ChildTable
   audit_events: AuditEventTable
+  allocations: AllocationTable
+  invitations: InvitationTable
 }
 
 export type Agency = Selectable<AgencyTable>

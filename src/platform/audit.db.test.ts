@@ -44,7 +44,14 @@ describe('audit log', () => {
     assert.equal((await verifyAuditChain(handle.db)).ok, true)
   })
 
-  test('a row altered in the database breaks the chain at that row', async () => {
+  test('the log refuses to be changed or emptied, even by the application', async () => {
+    await assert.rejects(sql`update audit_events set what = 'nothing'`.execute(handle.db), /append-only/)
+    await assert.rejects(sql`delete from audit_events`.execute(handle.db), /append-only/)
+    await assert.rejects(sql`truncate audit_events`.execute(handle.db), /append-only/)
+    assert.equal((await verifyAuditChain(handle.db)).ok, true)
+  })
+
+  test('a row altered behind the log’s back breaks the chain at that row', async () => {
     const target = await handle.db
       .selectFrom('audit_events')
       .select('seq')
@@ -52,7 +59,10 @@ describe('audit log', () => {
       .offset(5)
       .limit(1)
       .executeTakeFirstOrThrow()
+    // Someone with the database owner's rights switches the guard off to tamper with one event.
+    await sql`alter table audit_events disable trigger audit_events_append_only`.execute(handle.db)
     await sql`update audit_events set details = '{"n": 999}' where seq = ${target.seq}`.execute(handle.db)
+    await sql`alter table audit_events enable trigger audit_events_append_only`.execute(handle.db)
     const check = await verifyAuditChain(handle.db)
     assert.equal(check.ok, false)
     assert.equal(!check.ok && check.brokenAt, target.seq)
