@@ -13,6 +13,7 @@ import {
   validatorCompiler,
 } from 'fastify-type-provider-zod'
 import type { Config } from './config.ts'
+import { allocationRoutes } from './features/allocations/routes.ts'
 import { apiRoutes } from './features/api/routes.ts'
 import { childrenRoutes } from './features/children/routes.ts'
 import { operationsRoutes } from './features/operations/routes.ts'
@@ -132,6 +133,7 @@ export async function buildApp(config: Config, services: Services): Promise<Fast
   await app.register(pagesRoutes)
   await app.register(signInRoutes, { services, config })
   await app.register(childrenRoutes, { services })
+  await app.register(allocationRoutes, { services })
   await app.register(apiRoutes, { services, prefix: '/api/v1' })
 
   app.setNotFoundHandler(notFound)

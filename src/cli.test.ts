@@ -3,6 +3,7 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { after, before, describe, test } from 'node:test'
+import { PGlite } from '@electric-sql/pglite'
 import { newDataDir } from '../test/support/database.ts'
 
 // The operator CLI as operators run it: a separate process, its stdout captured by scripts.
@@ -37,6 +38,16 @@ async function freePort(): Promise<number> {
       server.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
     })
   })
+}
+
+/** Opens the embedded database directly, as the test's own look behind the CLI's back. */
+async function withEmbedded<T>(dataDir: string, work: (db: PGlite) => Promise<T>): Promise<T> {
+  const db = new PGlite({ dataDir })
+  try {
+    return await work(db)
+  } finally {
+    await db.close()
+  }
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\n$/
@@ -82,6 +93,42 @@ describe('operator CLI', () => {
     const token = await cli(dataDir, 'token', 'add', '--user', user.stdout.trim(), '--days', '7')
     assert.equal(token.code, 0, token.stderr)
     assert.match(token.stdout, /^asp_[A-Za-z0-9_-]{43}\n$/)
+    const iro = await cli(
+      dataDir,
+      ...[
+        'user',
+        'add',
+        '--agency',
+        agency.stdout.trim(),
+        '--email',
+        'iro2@thames.example',
+        '--name',
+        'Io Ray',
+        '--role',
+        'iro',
+      ],
+    )
+    const missingChild = await cli(
+      dataDir,
+      'allocate',
+      '--user',
+      iro.stdout.trim(),
+      '--child',
+      '00000000-0000-4000-8000-000000000000',
+    )
+    assert.equal(missingChild.code, 1)
+    assert.match(missingChild.stderr, /No child has that id/)
+    const childId = await withEmbedded(dataDir, async (db) => {
+      const { rows } = await db.query<{ id: string }>(
+        `insert into children (agency_id, first_name, last_name, date_of_birth, sex, ethnicity)
+         values ($1, 'Cli', 'Child', '2022-01-01', 'male', 'WBRI') returning id`,
+        [agency.stdout.trim()],
+      )
+      return rows[0]?.id as string
+    })
+    const allocated = await cli(dataDir, 'allocate', '--user', iro.stdout.trim(), '--child', childId)
+    assert.equal(allocated.code, 0, allocated.stderr)
+    assert.match(allocated.stdout, UUID)
     const verify = await cli(dataDir, 'audit', 'verify')
     assert.equal(verify.code, 0)
     assert.match(verify.stdout, /Audit log intact: \d+ events/)
@@ -143,10 +190,7 @@ describe('operator CLI', () => {
       server.kill('SIGTERM')
       await stopped
     }
-    const { PGlite } = await import('@electric-sql/pglite')
-    const db = new PGlite({ dataDir })
-    const rows = await db.query<{ name: string }>('select name from agencies')
-    await db.close()
+    const rows = await withEmbedded(dataDir, (db) => db.query<{ name: string }>('select name from agencies'))
     assert.deepEqual(
       rows.rows.map((row) => row.name),
       ['Thames Adoption'],

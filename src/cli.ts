@@ -4,6 +4,7 @@ import { ConfigError, readConfig } from './config.ts'
 import { type DatabaseHandle, migrate, openDatabase } from './db/database.ts'
 import { DatabaseBusyError } from './db/lock.ts'
 import { AccountError, accounts } from './features/accounts/service.ts'
+import { allocationsService } from './features/allocations/service.ts'
 import { describeSignIns, loadDemo } from './features/demo/demo.ts'
 import { verifyAuditChain } from './platform/audit.ts'
 import { totpCode } from './platform/totp.ts'
@@ -17,6 +18,7 @@ const USAGE = `Usage: npm run cli -- <command>
   user add --agency ID --email EMAIL --name NAME --role ROLE [--password PW]
                                                                  prints the user id
   token add --user ID [--days N]                                 prints an API token
+  allocate --user ID --child ID                                  gives a worker or IRO a child's case
   migrate                                                        prints the migrations applied
   demo                                                           loads demo data, prints sign-ins
   audit verify                                                   checks the audit log's hash chain
@@ -27,6 +29,12 @@ Roles: social-worker, team-manager, iro, support-worker, panel-member, decision-
 
 class UsageError extends Error {}
 class CommandFailed extends Error {}
+
+const ALLOCATION_FAILURES = {
+  'not-found': 'No child has that id',
+  'not-allocatable': 'That user is not an active social worker, support worker or IRO of the child’s agency',
+  'already-allocated': 'That user is already allocated to the child',
+} as const
 
 type Options = Record<string, string | undefined>
 
@@ -59,6 +67,7 @@ async function run(argv: string[]): Promise<string> {
       role: { type: 'string' },
       password: { type: 'string' },
       user: { type: 'string' },
+      child: { type: 'string' },
       days: { type: 'string' },
       help: { type: 'boolean' },
     },
@@ -92,6 +101,17 @@ async function run(argv: string[]): Promise<string> {
       return withDatabase(({ db }) =>
         accounts(db).addToken(required(options, 'user'), Number(options.days ?? '90')),
       )
+    case 'allocate':
+      return withDatabase(async ({ db }) => {
+        const result = await allocationsService(db).allocate(
+          { kind: 'operator' },
+          required(options, 'child'),
+          required(options, 'user'),
+          'cli',
+        )
+        if (result.outcome === 'allocated') return result.id
+        throw new CommandFailed(ALLOCATION_FAILURES[result.outcome])
+      })
     case 'migrate':
       return withDatabase(async (_handle, applied) => applied.join('\n'))
     case 'demo':

@@ -1,6 +1,7 @@
 import type { Config } from './config.ts'
 import type { Db } from './db/database.ts'
 import { accounts } from './features/accounts/service.ts'
+import { allocationsService } from './features/allocations/service.ts'
 import { childrenService } from './features/children/service.ts'
 import { signInService } from './features/sign-in/service.ts'
 import { sessionStore } from './platform/sessions.ts'
@@ -14,6 +15,7 @@ export function services(db: Db, config: Pick<Config, 'sessionIdleMinutes'>) {
     sessions: sessionStore(db, config.sessionIdleMinutes),
     signIn: signInService(db, accountsService),
     children: childrenService(db),
+    allocations: allocationsService(db),
   }
 }
 

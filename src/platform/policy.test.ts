@@ -14,7 +14,10 @@ const otherChild = { agencyId: 'agency-b' }
 
 test('who may read and change children’s records', () => {
   const readers = STAFF_ROLES.filter((role) => can(staff(role), 'child:view', ownChild))
-  assert.deepEqual(readers, ['social-worker', 'team-manager', 'iro', 'support-worker'])
+  assert.deepEqual(readers, ['social-worker', 'team-manager', 'support-worker'])
+  const allocatedToMe = { ...ownChild, allocatedTo: ['u'] }
+  const readersWhenAllocated = STAFF_ROLES.filter((role) => can(staff(role), 'child:view', allocatedToMe))
+  assert.deepEqual(readersWhenAllocated, ['social-worker', 'team-manager', 'iro', 'support-worker'])
   const writers = STAFF_ROLES.filter((role) => can(staff(role), 'child:update', ownChild))
   assert.deepEqual(writers, ['social-worker', 'team-manager'])
 })
@@ -24,6 +27,22 @@ test('nobody reaches another agency’s child', () => {
     assert.equal(can(staff(role), 'child:view', otherChild), false, role)
     assert.equal(can(staff(role), 'child:update', otherChild), false, role)
   }
+})
+
+test('only team managers allocate, only administrators manage staff and read the audit log', () => {
+  assert.deepEqual(
+    STAFF_ROLES.filter((role) => can(staff(role), 'allocation:manage', ownChild)),
+    ['team-manager'],
+  )
+  assert.deepEqual(
+    STAFF_ROLES.filter((role) => can(staff(role), 'staff:manage', ownChild)),
+    ['agency-admin'],
+  )
+  assert.deepEqual(
+    STAFF_ROLES.filter((role) => can(staff(role), 'audit:read', ownChild)),
+    ['agency-admin'],
+  )
+  assert.equal(can(staff('team-manager'), 'allocation:manage', otherChild), false)
 })
 
 test('half-signed-in and anonymous people may only finish signing in or read public pages', () => {

@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import nunjucks from 'nunjucks'
-import { formatDate } from './dates.ts'
+import { formatDate, todayInEngland } from './dates.ts'
+import { isStaffRole, ROLE_NAMES } from './roles.ts'
 
 // Server-rendered pages: Nunjucks over GOV.UK Frontend and MoJ Frontend. Each page extends
 // src/views/layout.njk; a feature's templates live in src/features/<feature>/views/ and are named
@@ -25,6 +26,8 @@ export function createViews(options: { reload: boolean }): nunjucks.Environment 
     { autoescape: true, throwOnUndefined: false, trimBlocks: true, lstripBlocks: true },
   )
   env.addFilter('date', (iso: string | null | undefined) => (iso ? formatDate(iso) : ''))
+  env.addFilter('isoDate', (date: Date) => todayInEngland(date))
+  env.addFilter('roleName', (role: string) => (isStaffRole(role) ? ROLE_NAMES[role] : role))
   env.addGlobal('serviceName', SERVICE_NAME)
   return env
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { formFields, fromFieldErrors } from '../../platform/forms.ts'
-import type { Actor } from '../../platform/policy.ts'
+import { type Actor, can } from '../../platform/policy.ts'
 import type { Services } from '../../services.ts'
 import { type ChildFormValues, formValues, parseChildForm, valuesFromRecord } from './form.ts'
 import { ETHNICITIES, ethnicityText, SEXES, sexText } from './reference.ts'
@@ -14,6 +14,13 @@ type StaffActor = Actor & { kind: 'staff' }
 function staff(request: FastifyRequest): StaffActor {
   if (request.actor.kind !== 'staff') throw new Error('children routes need a signed-in member of staff')
   return request.actor
+}
+
+const SAVED_MESSAGES: Record<string, string> = {
+  added: 'Child added',
+  changed: 'Changes saved',
+  allocated: 'Allocation added',
+  'allocation-ended': 'Allocation ended',
 }
 
 const navigation = (current: string) => [
@@ -33,7 +40,7 @@ export async function childrenRoutes(app: FastifyInstance, { services }: { servi
       navigation: navigation('/children'),
       search,
       result,
-      canAdd: actor.role === 'social-worker' || actor.role === 'team-manager',
+      canAdd: can(actor, 'child:create'),
     })
   })
 
@@ -108,8 +115,10 @@ export async function childrenRoutes(app: FastifyInstance, { services }: { servi
         child,
         sex: sexText(child.sex),
         ethnicity: ethnicityText(child.ethnicity),
-        saved: saved === 'added' || saved === 'changed' ? saved : null,
-        canChange: actor.role === 'social-worker' || actor.role === 'team-manager',
+        saved: typeof saved === 'string' && saved in SAVED_MESSAGES ? SAVED_MESSAGES[saved] : null,
+        canChange: can(actor, 'child:update', { agencyId: child.agency_id }),
+        allocations: await services.allocations.current(child.id),
+        canAllocate: can(actor, 'allocation:manage', { agencyId: child.agency_id }),
       })
     },
   )

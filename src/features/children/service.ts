@@ -4,7 +4,7 @@ import type { Db } from '../../db/database.ts'
 import type { Child, Database } from '../../db/schema.ts'
 import { recordAudit } from '../../platform/audit.ts'
 import { isRealDate, todayInEngland } from '../../platform/dates.ts'
-import { type Actor, can } from '../../platform/policy.ts'
+import { type Actor, can, childListScope } from '../../platform/policy.ts'
 import { ETHNICITY_CODES, SEX_CODES } from './reference.ts'
 
 // Children's records: list and search within the agency, add, view (audited), change without
@@ -154,7 +154,38 @@ function changedFields(before: Record<string, unknown>, after: Record<string, un
   }
 }
 
+/** The people currently allocated to a child. */
+export async function allocatedPeople(db: Executor, childId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('allocations')
+    .select('user_id')
+    .where('child_id', '=', childId)
+    .where('ended_at', 'is', null)
+    .execute()
+  return rows.map((row) => row.user_id)
+}
+
 export function childrenService(db: Db) {
+  /** The children a list may show this actor (the policy's 'child:view', for a whole query). */
+  function visibleChildren(actor: StaffActor) {
+    const scope = childListScope(actor)
+    const query = db.selectFrom('children').where('children.agency_id', '=', actor.agencyId)
+    if (scope === 'agency') return query
+    if (scope === 'allocated') {
+      return query.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('allocations')
+            .select('allocations.id')
+            .whereRef('allocations.child_id', '=', 'children.id')
+            .where('allocations.user_id', '=', actor.userId)
+            .where('allocations.ended_at', 'is', null),
+        ),
+      )
+    }
+    return query.where(sql<boolean>`false`)
+  }
+
   async function find(actor: StaffActor, id: string, executor: Executor = db): Promise<ChildRecord | null> {
     if (!z.uuid().safeParse(id).success) return null
     const child = await executor
@@ -163,14 +194,16 @@ export function childrenService(db: Db) {
       .where('id', '=', id)
       .where('agency_id', '=', actor.agencyId)
       .executeTakeFirst()
-    if (!child || !can(actor, 'child:view', { agencyId: child.agency_id })) return null
+    if (!child) return null
+    const allocatedTo = await allocatedPeople(executor, child.id)
+    if (!can(actor, 'child:view', { agencyId: child.agency_id, allocatedTo })) return null
     return { ...child, siblings: await siblingsOf(executor, child) }
   }
 
   return {
     async list(actor: StaffActor, options: { search?: string; page?: number }): Promise<ChildPage> {
       const words = (options.search ?? '').trim().split(/\s+/).filter(Boolean).slice(0, 5)
-      let query = db.selectFrom('children').where('agency_id', '=', actor.agencyId)
+      let query = visibleChildren(actor)
       for (const word of words) {
         const pattern = `%${escapeLike(word)}%`
         query = query.where((eb) =>
@@ -199,10 +232,8 @@ export function childrenService(db: Db) {
 
     /** Every child of the agency, by name, for choosing a sibling. */
     async choices(actor: StaffActor): Promise<ChildSummary[]> {
-      return db
-        .selectFrom('children')
+      return visibleChildren(actor)
         .select(['id', 'first_name', 'last_name', 'preferred_name', 'date_of_birth', 'sibling_group_id'])
-        .where('agency_id', '=', actor.agencyId)
         .orderBy('last_name')
         .orderBy('first_name')
         .execute()
@@ -278,7 +309,13 @@ export function childrenService(db: Db) {
           .where('agency_id', '=', actor.agencyId)
           .forUpdate()
           .executeTakeFirst()
-        if (!before || !can(actor, 'child:update', { agencyId: before.agency_id }))
+        if (
+          !before ||
+          !can(actor, 'child:update', {
+            agencyId: before.agency_id,
+            allocatedTo: await allocatedPeople(trx, id),
+          })
+        )
           return { outcome: 'not-found' as const }
         if (expectedVersion !== undefined && before.version !== expectedVersion) {
           return {
