@@ -13,12 +13,14 @@ import {
   validatorCompiler,
 } from 'fastify-type-provider-zod'
 import type { Config } from './config.ts'
+import { accountRoutes } from './features/account/routes.ts'
 import { allocationRoutes } from './features/allocations/routes.ts'
 import { apiRoutes } from './features/api/routes.ts'
 import { childrenRoutes } from './features/children/routes.ts'
 import { operationsRoutes } from './features/operations/routes.ts'
 import { pagesRoutes } from './features/pages/routes.ts'
 import { signInRoutes } from './features/sign-in/routes.ts'
+import { staffRoutes } from './features/staff/routes.ts'
 import { errorHandler, notFound } from './platform/errors.ts'
 import { loggerOptions, requestId } from './platform/logging.ts'
 import { measureRequests, metricsRegistry } from './platform/metrics.ts'
@@ -134,6 +136,8 @@ export async function buildApp(config: Config, services: Services): Promise<Fast
   await app.register(signInRoutes, { services, config })
   await app.register(childrenRoutes, { services })
   await app.register(allocationRoutes, { services })
+  await app.register(staffRoutes, { services })
+  await app.register(accountRoutes, { services })
   await app.register(apiRoutes, { services, prefix: '/api/v1' })
 
   app.setNotFoundHandler(notFound)

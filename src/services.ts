@@ -4,6 +4,7 @@ import { accounts } from './features/accounts/service.ts'
 import { allocationsService } from './features/allocations/service.ts'
 import { childrenService } from './features/children/service.ts'
 import { signInService } from './features/sign-in/service.ts'
+import { staffService } from './features/staff/service.ts'
 import { sessionStore } from './platform/sessions.ts'
 
 // Composition by plain functions: the database in, every service out. Tests build the same.
@@ -16,6 +17,7 @@ export function services(db: Db, config: Pick<Config, 'sessionIdleMinutes'>) {
     signIn: signInService(db, accountsService),
     children: childrenService(db),
     allocations: allocationsService(db),
+    staff: staffService(db),
   }
 }
 

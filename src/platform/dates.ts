@@ -34,3 +34,15 @@ export function isRealDate(iso: string): boolean {
 export function todayInEngland(now: Date = new Date()): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(now)
 }
+
+/** A time of day as GOV.UK writes it ("9:05am"), in England. */
+export function londonTime(date: Date): string {
+  return new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'Europe/London',
+    hour: 'numeric',
+    minute: '2-digit',
+    hour12: true,
+  })
+    .format(date)
+    .replace(' ', '')
+}

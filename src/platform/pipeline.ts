@@ -4,6 +4,7 @@ import type { User } from '../db/schema.ts'
 import type { Services } from '../services.ts'
 import { CSRF_COOKIE, CSRF_FIELD, csrfToken, csrfTokenValid, newCsrfSeed } from './csrf.ts'
 import { forbidden, isApiRequest, sendProblem } from './errors.ts'
+import { navigationFor } from './navigation.ts'
 import { type Actor, can } from './policy.ts'
 import { isStaffRole, ROLE_NAMES } from './roles.ts'
 
@@ -78,12 +79,16 @@ export function authentication(app: FastifyInstance, services: Services, config:
       : { kind: 'pending', userId: resumed.user.id }
   })
 
+  let pages: Set<string> | undefined
   app.addHook('onRequest', async (request, reply) => {
+    pages ??= new Set(app.routeCatalogue.filter((route) => route.method === 'GET').map((route) => route.url))
     const signedIn = request.actor.kind === 'staff' && request.user
+    const currentPath = request.url.split('?')[0] ?? '/'
     reply.pageContext = {
       cspNonce: (reply as unknown as { cspNonce?: { script: string } }).cspNonce?.script ?? '',
       csrfToken: request.csrfSeed ? csrfToken(config.sessionSecret, request.csrfSeed) : '',
-      currentPath: request.url.split('?')[0] ?? '/',
+      currentPath,
+      navigation: signedIn ? navigationFor(request.actor, currentPath, pages) : [],
       user:
         signedIn && request.user
           ? {

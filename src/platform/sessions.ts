@@ -99,6 +99,32 @@ export function sessionStore(db: Db, idleMinutes: number) {
         .execute()
     },
 
+    /** A person's live sessions, newest first: where they are signed in now. */
+    active(userId: string) {
+      return db
+        .selectFrom('sessions')
+        .select(['id', 'created_at', 'last_seen_at', 'user_agent'])
+        .where('user_id', '=', userId)
+        .where('ended_at', 'is', null)
+        .where('second_factor_done', '=', true)
+        .where('expires_at', '>', new Date())
+        .where('last_seen_at', '>', new Date(Date.now() - idleMs))
+        .orderBy('last_seen_at', 'desc')
+        .execute()
+    },
+
+    /** Ends one of the person's own sessions; someone else's is left alone. */
+    async endOwn(userId: string, sessionId: string): Promise<boolean> {
+      const result = await db
+        .updateTable('sessions')
+        .set({ ended_at: new Date() })
+        .where('id', '=', sessionId)
+        .where('user_id', '=', userId)
+        .where('ended_at', 'is', null)
+        .executeTakeFirst()
+      return result.numUpdatedRows > 0n
+    },
+
     async end(sessionId: string): Promise<void> {
       await db.updateTable('sessions').set({ ended_at: new Date() }).where('id', '=', sessionId).execute()
     },

@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import nunjucks from 'nunjucks'
-import { formatDate, todayInEngland } from './dates.ts'
+import { formatDate, londonTime, todayInEngland } from './dates.ts'
+import type { NavigationItem } from './navigation.ts'
 import { isStaffRole, ROLE_NAMES } from './roles.ts'
 
 // Server-rendered pages: Nunjucks over GOV.UK Frontend and MoJ Frontend. Each page extends
@@ -27,6 +28,7 @@ export function createViews(options: { reload: boolean }): nunjucks.Environment 
   )
   env.addFilter('date', (iso: string | null | undefined) => (iso ? formatDate(iso) : ''))
   env.addFilter('isoDate', (date: Date) => todayInEngland(date))
+  env.addFilter('time', (date: Date) => `${formatDate(todayInEngland(date))} at ${londonTime(date)}`)
   env.addFilter('roleName', (role: string) => (isStaffRole(role) ? ROLE_NAMES[role] : role))
   env.addGlobal('serviceName', SERVICE_NAME)
   return env
@@ -37,6 +39,7 @@ export type PageContext = {
   cspNonce: string
   csrfToken: string
   currentPath: string
+  navigation: NavigationItem[]
   user: { name: string; roleName: string } | null
   session: { idleSeconds: number; warningSeconds: number } | null
 }
@@ -64,6 +67,7 @@ export function emptyPageContext(request: FastifyRequest): PageContext {
     cspNonce: '',
     csrfToken: '',
     currentPath: request.url.split('?')[0] ?? '/',
+    navigation: [],
     user: null,
     session: null,
   }

@@ -28,7 +28,6 @@ export async function allocationRoutes(app: FastifyInstance, { services }: { ser
     const people = await allocations.candidates(actor.agencyId)
     return {
       title: 'Allocate someone to this child',
-      navigation: [{ href: '/children', text: 'Children', active: true }],
       child,
       people: people.map((person) => ({ ...person, roleName: ROLE_NAMES[person.role as StaffRole] })),
       ...(error ? fromFieldErrors({ userId: error }, ['userId']) : {}),

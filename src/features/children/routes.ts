@@ -23,10 +23,6 @@ const SAVED_MESSAGES: Record<string, string> = {
   'allocation-ended': 'Allocation ended',
 }
 
-const navigation = (current: string) => [
-  { href: '/children', text: 'Children', active: current.startsWith('/children') },
-]
-
 export async function childrenRoutes(app: FastifyInstance, { services }: { services: Services }) {
   const { children } = services
 
@@ -37,7 +33,6 @@ export async function childrenRoutes(app: FastifyInstance, { services }: { servi
     const result = await children.list(actor, { search, page })
     return reply.render('children/views/list.njk', {
       title: 'Children',
-      navigation: navigation('/children'),
       search,
       result,
       canAdd: can(actor, 'child:create'),
@@ -67,7 +62,6 @@ export async function childrenRoutes(app: FastifyInstance, { services }: { servi
     const choices = (await children.choices(actor)).filter((choice) => choice.id !== options.child?.id)
     return reply.render('children/views/form.njk', {
       title: options.child ? 'Change the child’s details' : 'Add a child',
-      navigation: navigation('/children'),
       child: options.child,
       values: options.values,
       sexes: SEXES,
@@ -111,7 +105,6 @@ export async function childrenRoutes(app: FastifyInstance, { services }: { servi
       const saved = (request.query as Record<string, unknown>).saved
       return reply.render('children/views/child.njk', {
         title: `${child.first_name} ${child.last_name}`,
-        navigation: navigation('/children'),
         child,
         sex: sexText(child.sex),
         ethnicity: ethnicityText(child.ethnicity),

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import QRCode from 'qrcode'
 import type { Config } from '../../config.ts'
+import { londonTime } from '../../platform/dates.ts'
 import { formFields, fromFieldErrors } from '../../platform/forms.ts'
 import { SESSION_COOKIE } from '../../platform/pipeline.ts'
 import { newTotpSecret, totpUri } from '../../platform/totp.ts'
@@ -11,17 +12,6 @@ import type { Services } from '../../services.ts'
 // set up the first time they sign in. Sign out, and the page that says you were signed out.
 
 const SIGN_IN_LIMIT = { max: 20, timeWindow: '1 minute' }
-
-function londonTime(date: Date): string {
-  return new Intl.DateTimeFormat('en-GB', {
-    timeZone: 'Europe/London',
-    hour: 'numeric',
-    minute: '2-digit',
-    hour12: true,
-  })
-    .format(date)
-    .replace(' ', '')
-}
 
 export async function signInRoutes(
   app: FastifyInstance,

@@ -1,0 +1,54 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { Actor } from '../../platform/policy.ts'
+import type { Services } from '../../services.ts'
+
+// The agency's staff, for its administrators: who has an account, and deactivating or
+// reactivating one.
+
+type StaffActor = Actor & { kind: 'staff' }
+
+function staff(request: FastifyRequest): StaffActor {
+  if (request.actor.kind !== 'staff') throw new Error('staff routes need a signed-in member of staff')
+  return request.actor
+}
+
+const SAVED: Record<string, string> = {
+  deactivated: 'Account deactivated',
+  reactivated: 'Account reactivated',
+}
+
+export async function staffRoutes(app: FastifyInstance, { services }: { services: Services }) {
+  app.get('/staff', { config: { permission: 'staff:manage' } }, async (request, reply) => {
+    const people = await services.staff.list(staff(request))
+    return reply.render('staff/views/list.njk', { title: 'Staff', people })
+  })
+
+  app.get<{ Params: { id: string } }>(
+    '/staff/:id',
+    { config: { permission: 'staff:manage' } },
+    async (request, reply) => {
+      const actor = staff(request)
+      const person = await services.staff.member(actor, request.params.id)
+      if (!person) return reply.callNotFound()
+      const saved = String((request.query as Record<string, unknown>).saved ?? '')
+      return reply.render('staff/views/member.njk', {
+        title: person.name,
+        person,
+        isSelf: person.id === actor.userId,
+        saved: SAVED[saved] ?? null,
+      })
+    },
+  )
+
+  for (const change of ['deactivate', 'reactivate'] as const) {
+    app.post<{ Params: { id: string } }>(
+      `/staff/:id/${change}`,
+      { config: { permission: 'staff:manage' } },
+      async (request, reply) => {
+        const done = await services.staff[change](staff(request), request.params.id, request.id)
+        if (!done) return reply.callNotFound()
+        return reply.redirect(`/staff/${request.params.id}?saved=${change}d`, 303)
+      },
+    )
+  }
+}

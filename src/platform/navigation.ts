@@ -1,0 +1,26 @@
+import { type Actor, can } from './policy.ts'
+
+// The service navigation: the parts of the service this person may use, the current one marked.
+// Shown only when the policy allows, so nobody is offered a link that would refuse them.
+
+const SECTIONS = [
+  { href: '/children', text: 'Children', action: 'children:list' },
+  { href: '/staff', text: 'Staff', action: 'staff:manage' },
+  { href: '/audit', text: 'Audit log', action: 'audit:read' },
+] as const
+
+export type NavigationItem = { href: string; text: string; active: boolean }
+
+export function navigationFor(
+  actor: Actor,
+  currentPath: string,
+  available: ReadonlySet<string>,
+): NavigationItem[] {
+  return SECTIONS.filter((section) => available.has(section.href) && can(actor, section.action)).map(
+    (section) => ({
+      href: section.href,
+      text: section.text,
+      active: currentPath === section.href || currentPath.startsWith(`${section.href}/`),
+    }),
+  )
+}

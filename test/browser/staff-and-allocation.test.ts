@@ -1,0 +1,77 @@
+import { test } from 'node:test'
+import type { Browser, Page } from 'playwright-core'
+import { childDetails, childrenService } from '../../src/features/children/service.ts'
+import { totpCode } from '../../src/platform/totp.ts'
+import { TEST_PASSWORD, type TestUser, testApp } from '../support/app.ts'
+import { expectNoAxeViolations, launchBrowser, NO_CHROMIUM, serve } from '../support/browser.ts'
+
+// A team manager allocates an IRO to a child; an administrator deactivates an account; anyone looks
+// at where they are signed in. Every page on the way is scanned with axe.
+
+async function signIn(browser: Browser, baseURL: string, user: TestUser): Promise<Page> {
+  const page = await (await browser.newContext({ baseURL })).newPage()
+  await page.goto('/sign-in')
+  await page.getByLabel('Email address').fill(user.email)
+  await page.getByLabel('Password', { exact: true }).fill(TEST_PASSWORD)
+  await page.getByRole('button', { name: 'Continue' }).click()
+  await page.getByLabel('Enter the code from your authenticator app').fill(await totpCode(user.totpSecret))
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  await page.waitForURL((url) => url.pathname === '/children')
+  return page
+}
+
+test('allocating, managing staff and sessions, by keyboard-friendly pages that pass axe', {
+  timeout: 90_000,
+}, async (t) => {
+  const browser = await launchBrowser()
+  if (!browser) {
+    t.skip(NO_CHROMIUM)
+    return
+  }
+  const site = await testApp()
+  try {
+    const agencyId = await site.addAgency()
+    const manager = await site.addUser(agencyId, 'team-manager')
+    const admin = await site.addUser(agencyId, 'agency-admin')
+    await site.addUser(agencyId, 'iro')
+    await childrenService(site.database.db).add(
+      { kind: 'staff', userId: manager.id, agencyId, role: 'team-manager' },
+      childDetails.parse({
+        firstName: 'Ivy',
+        lastName: 'Stone',
+        dateOfBirth: '2020-05-01',
+        sex: 'female',
+        ethnicity: 'WBRI',
+      }),
+      'browser-test',
+    )
+    const baseURL = await serve(site.app)
+
+    const managing = await signIn(browser, baseURL, manager)
+    await managing.getByRole('link', { name: 'Ivy Stone' }).click()
+    await managing.getByRole('link', { name: 'Allocate someone' }).click()
+    await expectNoAxeViolations(managing, 'the allocation form')
+    await managing.getByRole('button', { name: 'Allocate' }).click()
+    await managing.getByRole('link', { name: 'Select someone from the list' }).waitFor()
+    await expectNoAxeViolations(managing, 'the allocation form with an error')
+    await managing.getByLabel('Test iro').check()
+    await managing.getByRole('button', { name: 'Allocate' }).click()
+    await managing.getByText('Allocation added').waitFor()
+    await expectNoAxeViolations(managing, 'the child’s page with an allocation')
+
+    const administering = await signIn(browser, baseURL, admin)
+    await administering.getByRole('link', { name: 'Staff' }).click()
+    await expectNoAxeViolations(administering, 'the staff list')
+    await administering.getByRole('link', { name: 'Test iro' }).click()
+    await expectNoAxeViolations(administering, 'a member of staff')
+    await administering.getByRole('button', { name: 'Deactivate account' }).click()
+    await administering.getByText('Account deactivated').waitFor()
+    await expectNoAxeViolations(administering, 'a deactivated member of staff')
+    await administering.getByRole('link', { name: /Test agency-admin/ }).click()
+    await administering.getByRole('heading', { name: 'Where you are signed in' }).waitFor()
+    await expectNoAxeViolations(administering, 'where you are signed in')
+  } finally {
+    await browser.close()
+    await site.close()
+  }
+})
