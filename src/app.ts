@@ -17,6 +17,7 @@ import { accountRoutes } from './features/account/routes.ts'
 import { allocationRoutes } from './features/allocations/routes.ts'
 import { apiRoutes } from './features/api/routes.ts'
 import { childrenRoutes } from './features/children/routes.ts'
+import { familyRoutes } from './features/families/routes.ts'
 import { operationsRoutes } from './features/operations/routes.ts'
 import { pagesRoutes } from './features/pages/routes.ts'
 import { signInRoutes } from './features/sign-in/routes.ts'
@@ -137,6 +138,7 @@ export async function buildApp(config: Config, services: Services): Promise<Fast
   await app.register(childrenRoutes, { services })
   await app.register(allocationRoutes, { services })
   await app.register(staffRoutes, { services })
+  await app.register(familyRoutes, { services })
   await app.register(accountRoutes, { services })
   await app.register(apiRoutes, { services, prefix: '/api/v1' })
 

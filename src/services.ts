@@ -3,6 +3,7 @@ import type { Db } from './db/database.ts'
 import { accounts } from './features/accounts/service.ts'
 import { allocationsService } from './features/allocations/service.ts'
 import { childrenService } from './features/children/service.ts'
+import { familiesService } from './features/families/service.ts'
 import { signInService } from './features/sign-in/service.ts'
 import { staffService } from './features/staff/service.ts'
 import { sessionStore } from './platform/sessions.ts'
@@ -18,6 +19,7 @@ export function services(db: Db, config: Pick<Config, 'sessionIdleMinutes'>) {
     children: childrenService(db),
     allocations: allocationsService(db),
     staff: staffService(db),
+    families: familiesService(db),
   }
 }
 

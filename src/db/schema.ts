@@ -117,6 +117,45 @@ export interface InvitationTable {
   used_at: Date | null
 }
 
+export interface FamilyTable {
+  id: Generated<string>
+  agency_id: string
+  approving_agency_id: string
+  created_at: CreatedAt
+  created_by: string | null
+}
+
+export interface AdopterTable {
+  id: Generated<string>
+  family_id: string
+  first_name: string
+  last_name: string
+  date_of_birth: string
+  email: string | null
+  user_id: string | null
+  position: Generated<number>
+}
+
+export interface MatchTable {
+  id: Generated<string>
+  agency_id: string
+  child_id: string
+  family_id: string
+  shared_with_adopters_at: Date | null
+  created_at: CreatedAt
+  created_by: string | null
+  ended_at: Date | null
+}
+
+export interface FamilyAllocationTable {
+  id: Generated<string>
+  family_id: string
+  user_id: string
+  allocated_by: string | null
+  allocated_at: CreatedAt
+  ended_at: Date | null
+}
+
 export interface Database {
   agencies: AgencyTable
   users: UserTable
@@ -127,6 +166,10 @@ export interface Database {
   audit_events: AuditEventTable
   allocations: AllocationTable
   invitations: InvitationTable
+  families: FamilyTable
+  adopters: AdopterTable
+  matches: MatchTable
+  family_allocations: FamilyAllocationTable
 }
 
 export type Agency = Selectable<AgencyTable>
@@ -137,3 +180,4 @@ export type Child = Selectable<ChildTable>
 export type NewChild = Insertable<ChildTable>
 export type ChildUpdate = Updateable<ChildTable>
 export type AuditEventRow = Selectable<AuditEventTable>
+export type Adopter = Selectable<AdopterTable>

@@ -5,6 +5,8 @@ import { type Actor, can } from './policy.ts'
 
 const SECTIONS = [
   { href: '/children', text: 'Children', action: 'children:list' },
+  { href: '/families', text: 'Families', action: 'families:list' },
+  { href: '/family', text: 'Your family', action: 'family:own' },
   { href: '/staff', text: 'Staff', action: 'staff:manage' },
   { href: '/audit', text: 'Audit log', action: 'audit:read' },
 ] as const

@@ -6,7 +6,7 @@ import { CSRF_COOKIE, CSRF_FIELD, csrfToken, csrfTokenValid, newCsrfSeed } from 
 import { forbidden, isApiRequest, sendProblem } from './errors.ts'
 import { navigationFor } from './navigation.ts'
 import { type Actor, can } from './policy.ts'
-import { isStaffRole, ROLE_NAMES } from './roles.ts'
+import { ADOPTER_ROLE, isStaffRole, ROLE_NAMES } from './roles.ts'
 
 // Who is asking (authentication), whether they may (authorisation), and whether a form really
 // came from our own page (CSRF): the steps every request passes before a route sees it.
@@ -23,6 +23,15 @@ declare module 'fastify' {
 function staffActor(user: User): Actor {
   if (!isStaffRole(user.role)) return { kind: 'anonymous' }
   return { kind: 'staff', userId: user.id, agencyId: user.agency_id, role: user.role }
+}
+
+/** Staff by their role; adopters by the family they belong to. */
+async function actorFor(services: Services, user: User): Promise<Actor> {
+  if (user.role !== ADOPTER_ROLE) return staffActor(user)
+  const familyId = await services.accounts.familyOf(user.id)
+  return familyId
+    ? { kind: 'adopter', userId: user.id, agencyId: user.agency_id, familyId }
+    : { kind: 'anonymous' }
 }
 
 function isLoopback(ip: string): boolean {
@@ -75,14 +84,14 @@ export function authentication(app: FastifyInstance, services: Services, config:
     request.session = resumed.session
     request.user = resumed.user
     request.actor = resumed.session.second_factor_done
-      ? staffActor(resumed.user)
+      ? await actorFor(services, resumed.user)
       : { kind: 'pending', userId: resumed.user.id }
   })
 
   let pages: Set<string> | undefined
   app.addHook('onRequest', async (request, reply) => {
     pages ??= new Set(app.routeCatalogue.filter((route) => route.method === 'GET').map((route) => route.url))
-    const signedIn = request.actor.kind === 'staff' && request.user
+    const signedIn = (request.actor.kind === 'staff' || request.actor.kind === 'adopter') && request.user
     const currentPath = request.url.split('?')[0] ?? '/'
     reply.pageContext = {
       cspNonce: (reply as unknown as { cspNonce?: { script: string } }).cspNonce?.script ?? '',
@@ -93,7 +102,7 @@ export function authentication(app: FastifyInstance, services: Services, config:
         signedIn && request.user
           ? {
               name: request.user.name,
-              roleName: isStaffRole(request.user.role) ? ROLE_NAMES[request.user.role] : '',
+              roleName: isStaffRole(request.user.role) ? ROLE_NAMES[request.user.role] : 'Adopter',
             }
           : null,
       session: signedIn

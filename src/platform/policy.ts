@@ -2,13 +2,15 @@ import type { StaffRole } from './roles.ts'
 
 // The one place that decides who may do what. Deny by default: an action nobody is granted here
 // is refused to everyone. Routes name their action (route config `permission`); a test fails if a
-// route names none.
+// route names none. The same table, in words, is docs/security.md.
 
 export type Actor =
   | { kind: 'anonymous' }
   /** Has given a password but not yet the second factor: may only finish signing in. */
   | { kind: 'pending'; userId: string }
   | { kind: 'staff'; userId: string; agencyId: string; role: StaffRole }
+  /** A prospective adopter or adoptive parent: sees their own family, and what is shared with it. */
+  | { kind: 'adopter'; userId: string; agencyId: string; familyId: string }
   /** Monitoring: a request with the metrics token, or from this machine when none is set. */
   | { kind: 'operator' }
 
@@ -20,6 +22,12 @@ export type Action =
   | 'child:view'
   | 'child:create'
   | 'child:update'
+  | 'families:list'
+  | 'family:create'
+  | 'family:view'
+  | 'family:update'
+  | 'family:allocate'
+  | 'family:own'
   | 'operations'
   | 'audit:read'
   | 'allocation:manage'
@@ -27,51 +35,101 @@ export type Action =
 
 /** A record an action is taken on: enough of it to decide, nothing more. */
 export type Resource = {
+  /** The agency whose record it is (for a family: the agency that placed or will place the child). */
   agencyId: string
-  /** For a child's record: the people currently allocated to the child. */
+  /** A child: the staff currently allocated to the child. */
   allocatedTo?: readonly string[]
+  /** A child: the families the worker has shared the child's details with. */
+  sharedWithFamilies?: readonly string[]
+  /** A child: staff of other agencies allocated to a family matched with the child. */
+  matchedFamilyWorkers?: readonly string[]
+  /** A family: its id, the agency that approved the adopters, and the staff allocated to it. */
+  familyId?: string
+  approvingAgencyId?: string
+  familyWorkers?: readonly string[]
 }
 
-// Who may work with children's records at this stage. Panel members and the decision maker see a
-// plan only while it is before them, and data analysts see aggregates only, so none of them can
-// browse children. Agency administrators manage accounts, not cases.
+type Staff = Actor & { kind: 'staff' }
+
 // Independent reviewing officers are independent of the agency's case work: they see the children
-// they review, which means the children allocated to them, and no others.
+// they review, which means the children allocated to them, and no others. Panel members and the
+// decision maker see a plan only while it is before them, and data analysts aggregates only, so none
+// of them browse records. Agency administrators manage accounts, not cases.
 const CHILD_READERS: readonly StaffRole[] = ['social-worker', 'team-manager', 'iro', 'support-worker']
 const AGENCY_WIDE_READERS: readonly StaffRole[] = ['social-worker', 'team-manager', 'support-worker']
-const CHILD_WRITERS: readonly StaffRole[] = ['social-worker', 'team-manager']
+const WRITERS: readonly StaffRole[] = ['social-worker', 'team-manager']
 
-const rules: Record<Action, (actor: Actor, resource: Resource | undefined) => boolean> = {
-  public: () => true,
-  'second-factor': (actor) => actor.kind === 'pending',
-  'signed-in': (actor) => actor.kind === 'staff',
-  'children:list': (actor) => actor.kind === 'staff' && CHILD_READERS.includes(actor.role),
-  'child:view': (actor, child) =>
-    actor.kind === 'staff' &&
-    sameAgency(actor, child) &&
-    (AGENCY_WIDE_READERS.includes(actor.role) || (actor.role === 'iro' && allocated(actor, child))),
-  'child:create': (actor) => actor.kind === 'staff' && CHILD_WRITERS.includes(actor.role),
-  'child:update': (actor, child) =>
-    actor.kind === 'staff' && CHILD_WRITERS.includes(actor.role) && sameAgency(actor, child),
-  // Team managers decide who works with which child.
-  'allocation:manage': (actor, child) =>
-    actor.kind === 'staff' && actor.role === 'team-manager' && sameAgency(actor, child),
-  // Administrators look after the agency's staff accounts.
-  'staff:manage': (actor, agency) =>
-    actor.kind === 'staff' && actor.role === 'agency-admin' && sameAgency(actor, agency),
-  operations: (actor) => actor.kind === 'operator',
-  // The agency's own audit log, for subject-access requests and investigations: administrators only.
-  'audit:read': (actor, record) =>
-    actor.kind === 'staff' && actor.role === 'agency-admin' && sameAgency(actor, record),
-}
+const isStaff = (actor: Actor, roles: readonly StaffRole[]): actor is Staff =>
+  actor.kind === 'staff' && roles.includes(actor.role)
 
-function sameAgency(actor: Actor & { kind: 'staff' }, resource: Resource | undefined): boolean {
+function sameAgency(actor: Staff, resource: Resource | undefined): boolean {
   // Without a record in hand the question is "could this actor ever": the record is checked later.
   return resource === undefined || resource.agencyId === actor.agencyId
 }
 
-function allocated(actor: Actor & { kind: 'staff' }, child: Resource | undefined): boolean {
-  return child === undefined || (child.allocatedTo ?? []).includes(actor.userId)
+function listed(
+  userId: string,
+  people: readonly string[] | undefined,
+  resource: Resource | undefined,
+): boolean {
+  return resource === undefined || (people ?? []).includes(userId)
+}
+
+// Interagency placements: the approving agency's worker allocated to the family reaches that
+// family and the children matched with it, and nothing else of the placing agency.
+function interagencyWorker(
+  actor: Actor,
+  people: (resource: Resource) => readonly string[] | undefined,
+  resource?: Resource,
+) {
+  return (
+    isStaff(actor, AGENCY_WIDE_READERS) &&
+    resource !== undefined &&
+    (people(resource) ?? []).includes(actor.userId)
+  )
+}
+
+const rules: Record<Action, (actor: Actor, resource: Resource | undefined) => boolean> = {
+  public: () => true,
+  'second-factor': (actor) => actor.kind === 'pending',
+  'signed-in': (actor) => actor.kind === 'staff' || actor.kind === 'adopter',
+
+  'children:list': (actor) => isStaff(actor, CHILD_READERS),
+  'child:view': (actor, child) =>
+    (isStaff(actor, AGENCY_WIDE_READERS) && sameAgency(actor, child)) ||
+    (isStaff(actor, ['iro']) &&
+      sameAgency(actor, child) &&
+      listed(actor.userId, child?.allocatedTo, child)) ||
+    interagencyWorker(actor, (record) => record.matchedFamilyWorkers, child) ||
+    (actor.kind === 'adopter' &&
+      (child === undefined || (child.sharedWithFamilies ?? []).includes(actor.familyId))),
+  'child:create': (actor) => isStaff(actor, WRITERS),
+  'child:update': (actor, child) => isStaff(actor, WRITERS) && sameAgency(actor, child),
+
+  'families:list': (actor) => isStaff(actor, AGENCY_WIDE_READERS),
+  'family:create': (actor) => isStaff(actor, WRITERS),
+  'family:view': (actor, family) =>
+    (isStaff(actor, AGENCY_WIDE_READERS) &&
+      (family === undefined ||
+        family.agencyId === actor.agencyId ||
+        family.approvingAgencyId === actor.agencyId)) ||
+    interagencyWorker(actor, (record) => record.familyWorkers, family) ||
+    (actor.kind === 'adopter' && (family === undefined || family.familyId === actor.familyId)),
+  // Inviting the adopters, matching and sharing are the placing agency's work.
+  'family:update': (actor, family) => isStaff(actor, WRITERS) && sameAgency(actor, family),
+  // Either agency's team manager may allocate its own worker to the family.
+  'family:allocate': (actor, family) =>
+    isStaff(actor, ['team-manager']) &&
+    (family === undefined ||
+      family.agencyId === actor.agencyId ||
+      family.approvingAgencyId === actor.agencyId),
+  'family:own': (actor) => actor.kind === 'adopter',
+
+  'allocation:manage': (actor, child) => isStaff(actor, ['team-manager']) && sameAgency(actor, child),
+  'staff:manage': (actor, agency) => isStaff(actor, ['agency-admin']) && sameAgency(actor, agency),
+  // The agency's own audit log, for subject-access requests and investigations.
+  'audit:read': (actor, record) => isStaff(actor, ['agency-admin']) && sameAgency(actor, record),
+  operations: (actor) => actor.kind === 'operator',
 }
 
 export function can(actor: Actor, action: Action, resource?: Resource): boolean {
@@ -80,13 +138,12 @@ export function can(actor: Actor, action: Action, resource?: Resource): boolean 
 }
 
 /**
- * Which children a list may show this actor, for queries that cannot ask `can` row by row: the
- * same rule as 'child:view', said once for a whole list.
+ * Which of its own agency's children a list may show this actor, for queries that cannot ask `can`
+ * row by row: the same rule as 'child:view', said once for a whole list.
  */
 export function childListScope(actor: Actor): 'agency' | 'allocated' | 'none' {
-  if (actor.kind !== 'staff') return 'none'
-  if (AGENCY_WIDE_READERS.includes(actor.role)) return 'agency'
-  return actor.role === 'iro' ? 'allocated' : 'none'
+  if (isStaff(actor, AGENCY_WIDE_READERS)) return 'agency'
+  return isStaff(actor, ['iro']) ? 'allocated' : 'none'
 }
 
 export const ACTIONS = Object.keys(rules) as Action[]

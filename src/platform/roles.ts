@@ -26,3 +26,6 @@ export const ROLE_NAMES: Record<StaffRole, string> = {
 export function isStaffRole(value: string): value is StaffRole {
   return (STAFF_ROLES as readonly string[]).includes(value)
 }
+
+/** Adopters have accounts too, with this role: never a staff role, whatever else changes. */
+export const ADOPTER_ROLE = 'adopter'

@@ -87,6 +87,16 @@ export function accounts(db: Db) {
         .executeTakeFirst()
     },
 
+    /** The family an adopter's account belongs to. */
+    async familyOf(userId: string): Promise<string | undefined> {
+      const adopter = await db
+        .selectFrom('adopters')
+        .select('family_id')
+        .where('user_id', '=', userId)
+        .executeTakeFirst()
+      return adopter?.family_id
+    },
+
     findById(id: string): Promise<User | undefined> {
       return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst()
     },

@@ -99,10 +99,13 @@ export async function childrenRoutes(app: FastifyInstance, { services }: { servi
     '/children/:id',
     { config: { permission: 'child:view' } },
     async (request, reply) => {
-      const actor = staff(request)
+      const actor = request.actor
+      if (actor.kind !== 'staff' && actor.kind !== 'adopter') return reply.callNotFound()
       const child = await children.view(actor, request.params.id, request.id)
       if (!child) return reply.callNotFound()
       const saved = (request.query as Record<string, unknown>).saved
+      // Allocations are the placing agency's business: its own staff see them, nobody else.
+      const ownAgency = actor.kind === 'staff' && actor.agencyId === child.agency_id
       return reply.render('children/views/child.njk', {
         title: `${child.first_name} ${child.last_name}`,
         child,
@@ -110,7 +113,7 @@ export async function childrenRoutes(app: FastifyInstance, { services }: { servi
         ethnicity: ethnicityText(child.ethnicity),
         saved: typeof saved === 'string' && saved in SAVED_MESSAGES ? SAVED_MESSAGES[saved] : null,
         canChange: can(actor, 'child:update', { agencyId: child.agency_id }),
-        allocations: await services.allocations.current(child.id),
+        allocations: ownAgency ? await services.allocations.current(child.id) : null,
         canAllocate: can(actor, 'allocation:manage', { agencyId: child.agency_id }),
       })
     },
@@ -120,7 +123,7 @@ export async function childrenRoutes(app: FastifyInstance, { services }: { servi
     '/children/:id/edit',
     { config: { permission: 'child:update' } },
     async (request, reply) => {
-      const child = await children.find(staff(request), request.params.id)
+      const child = await children.find(staff(request), request.params.id, 'child:update')
       if (!child) return reply.callNotFound()
       return showForm(request, reply, { child, values: valuesFromRecord(child) })
     },
@@ -131,7 +134,7 @@ export async function childrenRoutes(app: FastifyInstance, { services }: { servi
     { config: { permission: 'child:update' } },
     async (request, reply) => {
       const actor = staff(request)
-      const child = await children.find(actor, request.params.id)
+      const child = await children.find(actor, request.params.id, 'child:update')
       if (!child) return reply.callNotFound()
       const values = formValues(formFields(request.body))
       const parsed = parseChildForm(values)

@@ -4,7 +4,7 @@ import type { Db } from '../../db/database.ts'
 import type { Child, Database } from '../../db/schema.ts'
 import { recordAudit } from '../../platform/audit.ts'
 import { isRealDate, todayInEngland } from '../../platform/dates.ts'
-import { type Actor, can, childListScope } from '../../platform/policy.ts'
+import { type Actor, can, childListScope, type Resource } from '../../platform/policy.ts'
 import { ETHNICITY_CODES, SEX_CODES } from './reference.ts'
 
 // Children's records: list and search within the agency, add, view (audited), change without
@@ -154,6 +154,36 @@ function changedFields(before: Record<string, unknown>, after: Record<string, un
   }
 }
 
+/** What the policy needs to know to decide who may see a child's record. */
+export async function childAccessFacts(
+  db: Executor,
+  child: Pick<Child, 'id' | 'agency_id'>,
+): Promise<Resource> {
+  const matches = await db
+    .selectFrom('matches')
+    .select(['family_id', 'shared_with_adopters_at'])
+    .where('child_id', '=', child.id)
+    .where('ended_at', 'is', null)
+    .execute()
+  const familyIds = matches.map((match) => match.family_id)
+  const familyWorkers = familyIds.length
+    ? await db
+        .selectFrom('family_allocations')
+        .select('user_id')
+        .where('family_id', 'in', familyIds)
+        .where('ended_at', 'is', null)
+        .execute()
+    : []
+  return {
+    agencyId: child.agency_id,
+    allocatedTo: await allocatedPeople(db, child.id),
+    sharedWithFamilies: matches
+      .filter((match) => match.shared_with_adopters_at)
+      .map((match) => match.family_id),
+    matchedFamilyWorkers: familyWorkers.map((row) => row.user_id),
+  }
+}
+
 /** The people currently allocated to a child. */
 export async function allocatedPeople(db: Executor, childId: string): Promise<string[]> {
   const rows = await db
@@ -186,18 +216,16 @@ export function childrenService(db: Db) {
     return query.where(sql<boolean>`false`)
   }
 
-  async function find(actor: StaffActor, id: string, executor: Executor = db): Promise<ChildRecord | null> {
+  /** The child's record if the actor may take the action on it (reading, by default). */
+  async function find(
+    actor: Actor,
+    id: string,
+    action: 'child:view' | 'child:update' = 'child:view',
+  ): Promise<ChildRecord | null> {
     if (!z.uuid().safeParse(id).success) return null
-    const child = await executor
-      .selectFrom('children')
-      .selectAll()
-      .where('id', '=', id)
-      .where('agency_id', '=', actor.agencyId)
-      .executeTakeFirst()
-    if (!child) return null
-    const allocatedTo = await allocatedPeople(executor, child.id)
-    if (!can(actor, 'child:view', { agencyId: child.agency_id, allocatedTo })) return null
-    return { ...child, siblings: await siblingsOf(executor, child) }
+    const child = await db.selectFrom('children').selectAll().where('id', '=', id).executeTakeFirst()
+    if (!child || !can(actor, action, await childAccessFacts(db, child))) return null
+    return { ...child, siblings: await siblingsOf(db, child) }
   }
 
   return {
@@ -240,13 +268,17 @@ export function childrenService(db: Db) {
     },
 
     /** A child's record for someone to read: the view is audited. */
-    async view(actor: StaffActor, id: string, correlationId: string): Promise<ChildRecord | null> {
+    async view(
+      actor: Actor & { userId: string },
+      id: string,
+      correlationId: string,
+    ): Promise<ChildRecord | null> {
       const child = await find(actor, id)
       if (!child) return null
       await recordAudit(db, {
         what: 'child-viewed',
         who: actor.userId,
-        agencyId: actor.agencyId,
+        agencyId: child.agency_id,
         subjectType: 'child',
         subjectId: child.id,
         correlationId,
@@ -309,13 +341,7 @@ export function childrenService(db: Db) {
           .where('agency_id', '=', actor.agencyId)
           .forUpdate()
           .executeTakeFirst()
-        if (
-          !before ||
-          !can(actor, 'child:update', {
-            agencyId: before.agency_id,
-            allocatedTo: await allocatedPeople(trx, id),
-          })
-        )
+        if (!before || !can(actor, 'child:update', await childAccessFacts(trx, before)))
           return { outcome: 'not-found' as const }
         if (expectedVersion !== undefined && before.version !== expectedVersion) {
           return {

@@ -15,6 +15,7 @@ export async function pagesRoutes(app: FastifyInstance): Promise<void> {
 
   app.get('/', { config: { permission: 'public' } }, async (request, reply) => {
     if (request.actor.kind === 'staff') return reply.redirect('/children', 303)
+    if (request.actor.kind === 'adopter') return reply.redirect('/family', 303)
     if (request.actor.kind === 'pending') return reply.redirect('/sign-in/two-factor', 303)
     return reply.redirect('/sign-in', 303)
   })
