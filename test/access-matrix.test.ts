@@ -1,0 +1,310 @@
+import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
+import { after, before, describe, test } from 'node:test'
+import { accounts } from '../src/features/accounts/service.ts'
+import { allocationsService } from '../src/features/allocations/service.ts'
+import { childDetails, childrenService } from '../src/features/children/service.ts'
+import { familiesService } from '../src/features/families/service.ts'
+import { hashPassword } from '../src/platform/passwords.ts'
+import type { Actor } from '../src/platform/policy.ts'
+import type { StaffRole } from '../src/platform/roles.ts'
+import { newTotpSecret } from '../src/platform/totp.ts'
+import { TEST_PASSWORD, type TestApp, type TestUser, testApp } from './support/app.ts'
+import { WebClient } from './support/web-client.ts'
+
+// Every kind of person against every kind of record and action, through the pages and the API,
+// with the answer each should get: no leak, and no over-blocking. The same table is in
+// docs/security.md; this test fails if the two part ways.
+
+type Outcome = 'allow' | 'deny'
+type Person =
+  | 'social worker'
+  | 'team manager'
+  | 'support worker'
+  | 'IRO, allocated'
+  | 'IRO, not allocated'
+  | 'panel member'
+  | 'decision maker'
+  | 'agency admin'
+  | 'data analyst'
+  | 'other agency’s worker'
+  | 'interagency worker'
+  | 'adopter of this family'
+  | 'adopter of another family'
+
+type Check = { name: string; run: (who: Who) => Promise<number> }
+type Who = { web: WebClient; token: string | null }
+
+const people: Person[] = [
+  'social worker',
+  'team manager',
+  'support worker',
+  'IRO, allocated',
+  'IRO, not allocated',
+  'panel member',
+  'decision maker',
+  'agency admin',
+  'data analyst',
+  'other agency’s worker',
+  'interagency worker',
+  'adopter of this family',
+  'adopter of another family',
+]
+
+const A = 'allow'
+const D = 'deny'
+
+// Columns follow `people`, in that order.
+const expected: Record<string, Outcome[]> = {
+  'list the agency’s children (page)': [A, A, A, A, A, D, D, D, D, A, A, D, D],
+  'see the child in the list': [A, A, A, A, D, D, D, D, D, D, D, D, D],
+  'view the child’s record (page)': [A, A, A, A, D, D, D, D, D, D, A, A, D],
+  'view the child’s record (API)': [A, A, A, A, D, D, D, D, D, D, A, D, D],
+  'change the child’s details (page)': [A, A, D, D, D, D, D, D, D, D, D, D, D],
+  'change the child’s details (API)': [A, A, D, D, D, D, D, D, D, D, D, D, D],
+  'allocate people to the child': [D, A, D, D, D, D, D, D, D, D, D, D, D],
+  'view the family': [A, A, A, D, D, D, D, D, D, D, A, A, D],
+  'match a child with the family': [A, A, D, D, D, D, D, D, D, D, D, D, D],
+  'manage staff accounts': [D, D, D, D, D, D, D, A, D, D, D, D, D],
+}
+
+const allowed = (status: number) => status >= 200 && status < 400
+
+const childForm = {
+  firstName: 'Matrix',
+  lastName: 'Child',
+  preferredName: '',
+  'dateOfBirth-day': '1',
+  'dateOfBirth-month': '1',
+  'dateOfBirth-year': '2020',
+  sex: 'female',
+  ethnicity: 'WBRI',
+  siblingOf: '',
+}
+
+describe('access matrix', () => {
+  let t: TestApp
+  const who = new Map<Person, Who>()
+  let childId: string
+  let familyId: string
+  let version = 1
+
+  before(async () => {
+    t = await testApp()
+    const db = t.database.db
+    const agency = await t.addAgency('Placing agency')
+    const vaa = await t.addAgency('Approving agency')
+    const other = await t.addAgency('Unrelated agency')
+    const users: Partial<Record<Person, TestUser>> = {}
+    const staff: [Person, string, StaffRole][] = [
+      ['social worker', agency, 'social-worker'],
+      ['team manager', agency, 'team-manager'],
+      ['support worker', agency, 'support-worker'],
+      ['IRO, allocated', agency, 'iro'],
+      ['IRO, not allocated', agency, 'iro'],
+      ['panel member', agency, 'panel-member'],
+      ['decision maker', agency, 'decision-maker'],
+      ['agency admin', agency, 'agency-admin'],
+      ['data analyst', agency, 'data-analyst'],
+      ['other agency’s worker', other, 'social-worker'],
+      ['interagency worker', vaa, 'social-worker'],
+    ]
+    for (const [person, agencyId, role] of staff) users[person] = await t.addUser(agencyId, role)
+
+    const worker = users['social worker'] as TestUser
+    const actor: Actor & { kind: 'staff' } = {
+      kind: 'staff',
+      userId: worker.id,
+      agencyId: agency,
+      role: 'social-worker',
+    }
+    const added = await childrenService(db).add(
+      actor,
+      childDetails.parse({
+        firstName: 'Matrix',
+        lastName: 'Child',
+        dateOfBirth: '2020-01-01',
+        sex: 'female',
+        ethnicity: 'WBRI',
+      }),
+      'matrix',
+    )
+    if (added.outcome !== 'added') throw new Error('child not added')
+    childId = added.child.id
+    await allocationsService(db).allocate(
+      { kind: 'operator' },
+      childId,
+      (users['IRO, allocated'] as TestUser).id,
+      'matrix',
+    )
+
+    const families = familiesService(db)
+    const adopter = { firstName: 'Pat', lastName: 'Lee', dateOfBirth: '1980-01-01', email: null }
+    familyId = await families.add(actor, { approvingAgencyId: vaa, adopters: [adopter] }, 'matrix')
+    const otherFamily = await families.add(
+      actor,
+      { approvingAgencyId: agency, adopters: [adopter] },
+      'matrix',
+    )
+    await families.match(actor, familyId, childId, 'matrix')
+    const match = await db
+      .selectFrom('matches')
+      .select('id')
+      .where('child_id', '=', childId)
+      .executeTakeFirstOrThrow()
+    await families.share(actor, familyId, match.id, 'matrix')
+    const vaaManager = await t.addUser(vaa, 'team-manager')
+    await families.allocateWorker(
+      { kind: 'staff', userId: vaaManager.id, agencyId: vaa, role: 'team-manager' },
+      familyId,
+      (users['interagency worker'] as TestUser).id,
+      'matrix',
+    )
+    users['adopter of this family'] = await adopterAccount(t, familyId, agency)
+    users['adopter of another family'] = await adopterAccount(t, otherFamily, agency)
+
+    const tokens = accounts(db)
+    for (const person of people) {
+      const user = users[person] as TestUser
+      const web = new WebClient(t.app)
+      await web.signIn(user)
+      const staffAccount = !person.startsWith('adopter')
+      who.set(person, { web, token: staffAccount ? await tokens.addToken(user.id, 1) : null })
+    }
+  })
+  after(() => t.close())
+
+  const api = (
+    token: string | null,
+    method: 'GET' | 'PUT',
+    url: string,
+    payload?: Record<string, unknown>,
+    headers = {},
+  ) =>
+    t.app
+      .inject({
+        method,
+        url,
+        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+        payload,
+      })
+      .then((response) => response.statusCode)
+
+  const checks: Check[] = [
+    {
+      name: 'list the agency’s children (page)',
+      run: async ({ web }) => (await web.get('/children')).statusCode,
+    },
+    {
+      name: 'see the child in the list',
+      run: async ({ web }) =>
+        (await web.get('/children')).body.includes(`/children/${childId}"`) ? 200 : 404,
+    },
+    {
+      name: 'view the child’s record (page)',
+      run: async ({ web }) => (await web.get(`/children/${childId}`)).statusCode,
+    },
+    {
+      name: 'view the child’s record (API)',
+      run: ({ token }) => api(token, 'GET', `/api/v1/children/${childId}`),
+    },
+    {
+      name: 'change the child’s details (page)',
+      run: async ({ web }) => {
+        await web.get('/children')
+        const response = await web.post(`/children/${childId}`, { ...childForm, version: String(version) })
+        if (response.statusCode === 303) version++
+        return response.statusCode
+      },
+    },
+    {
+      name: 'change the child’s details (API)',
+      run: async ({ token }) => {
+        const body = {
+          firstName: 'Matrix',
+          lastName: 'Child',
+          dateOfBirth: '2020-01-01',
+          sex: 'female',
+          ethnicity: 'WBRI',
+        }
+        const status = await api(token, 'PUT', `/api/v1/children/${childId}`, body, {
+          'if-match': `"${version}"`,
+        })
+        if (status === 200) version++
+        return status
+      },
+    },
+    {
+      name: 'allocate people to the child',
+      run: async ({ web }) => (await web.get(`/children/${childId}/allocations/new`)).statusCode,
+    },
+    { name: 'view the family', run: async ({ web }) => (await web.get(`/families/${familyId}`)).statusCode },
+    {
+      name: 'match a child with the family',
+      run: async ({ web }) => {
+        await web.get('/children')
+        // An unknown child: allowed people get the form back with an error (200), others are refused.
+        const response = await web.post(`/families/${familyId}/matches`, {
+          childId: '00000000-0000-4000-8000-000000000000',
+        })
+        return response.statusCode === 200 && response.body.includes('Select a child from the list')
+          ? 200
+          : 404
+      },
+    },
+    { name: 'manage staff accounts', run: async ({ web }) => (await web.get('/staff')).statusCode },
+  ]
+
+  for (const check of checks) {
+    test(check.name, async () => {
+      const row = expected[check.name] as Outcome[]
+      const wrong: string[] = []
+      for (const [index, person] of people.entries()) {
+        const status = await check.run(who.get(person) as Who)
+        const outcome: Outcome = allowed(status) ? 'allow' : 'deny'
+        if (outcome !== row[index]) wrong.push(`${person}: expected ${row[index]}, got ${status}`)
+        // A refusal never reveals that the record exists when the person has no business with it.
+        if (outcome === 'deny' && status >= 500) wrong.push(`${person}: answered ${status}`)
+      }
+      assert.deepEqual(wrong, [])
+    })
+  }
+
+  test('docs/security.md shows this matrix', () => {
+    const mark = (outcome: Outcome | undefined) => (outcome === 'allow' ? '✓' : '–')
+    const table = [
+      `| action | ${people.join(' | ')} |`,
+      `| --- | ${people.map(() => ':-:').join(' | ')} |`,
+      ...Object.entries(expected).map(
+        ([action, row]) => `| ${action} | ${people.map((_, i) => mark(row[i])).join(' | ')} |`,
+      ),
+    ].join('\n')
+    const document = readFileSync(new URL('../docs/security.md', import.meta.url), 'utf8')
+    assert.ok(document.includes(table), `docs/security.md should contain:\n\n${table}\n`)
+  })
+})
+
+async function adopterAccount(t: TestApp, familyId: string, agencyId: string): Promise<TestUser> {
+  const totpSecret = newTotpSecret()
+  const email = `adopter-${familyId}@home.example`
+  const user = await t.database.db
+    .insertInto('users')
+    .values({
+      agency_id: agencyId,
+      email,
+      name: 'Pat Lee',
+      role: 'adopter',
+      password_hash: await hashPassword(TEST_PASSWORD),
+      totp_secret: totpSecret,
+      totp_last_step: null,
+      locked_until: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  await t.database.db
+    .updateTable('adopters')
+    .set({ user_id: user.id })
+    .where('family_id', '=', familyId)
+    .execute()
+  return { id: user.id, agencyId, email, role: 'social-worker', totpSecret }
+}
