@@ -22,6 +22,7 @@ test('production refuses to start without its secrets, and never loads demo data
     NODE_ENV: 'production',
     SESSION_SECRET: 'a'.repeat(40),
     SERVICE_URL: 'https://adoption-support.example',
+    MAIL_TRANSPORT: 'folder',
   })
   assert.equal(config.loadDemoData, false)
   assert.equal(config.secureCookies, true)

@@ -1,3 +1,4 @@
+import { join } from 'node:path'
 import { z } from 'zod'
 
 // The only place that reads the environment. In production a missing secret stops the service at
@@ -22,6 +23,16 @@ const environment = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DEMO_DATA: z.enum(['auto', 'off']).default('auto'),
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  MAIL_TRANSPORT: z.enum(['folder', 'smtp', 'notify']).optional(),
+  MAIL_DIR: z.string().min(1).optional(),
+  MAIL_FROM: z.string().min(3).optional(),
+  SMTP_URL: z
+    .string()
+    .url()
+    .refine((url) => /^smtps?:\/\//.test(url), 'must start with smtp:// or smtps://')
+    .optional(),
+  NOTIFY_API_KEY: z.string().min(73).optional(),
+  NOTIFY_TEMPLATE_ID: z.string().uuid().optional(),
 })
 
 export type Config = {
@@ -38,11 +49,37 @@ export type Config = {
   loadDemoData: boolean
   secureCookies: boolean
   trustProxy: boolean
+  mail:
+    | { transport: 'folder'; dir: string; from: string }
+    | { transport: 'smtp'; url: string; from: string }
+    | { transport: 'notify'; apiKey: string; templateId: string }
 }
 
 const developmentSecret = 'development-only-secret-never-used-in-production-0123456789'
 
 export class ConfigError extends Error {}
+
+// Outside production mail goes to a folder unless told otherwise, so that no test or demo can write
+// to a real person. In production the way out is always chosen on purpose (readConfig insists).
+function mailSettings(env: z.infer<typeof environment>, production: boolean): Config['mail'] {
+  const transport = env.MAIL_TRANSPORT ?? 'folder'
+  const from = env.MAIL_FROM ?? 'Adoption Support <no-reply@adoption-support.invalid>'
+  const needs = (settings: Record<string, string | undefined>) => {
+    const absent = Object.keys(settings).filter((name) => !settings[name])
+    if (absent.length > 0) {
+      throw new ConfigError(`With MAIL_TRANSPORT=${transport} these must be set: ${absent.join(', ')}`)
+    }
+  }
+  if (transport === 'smtp') {
+    needs({ SMTP_URL: env.SMTP_URL, ...(production ? { MAIL_FROM: env.MAIL_FROM } : {}) })
+    return { transport, url: env.SMTP_URL ?? '', from }
+  }
+  if (transport === 'notify') {
+    needs({ NOTIFY_API_KEY: env.NOTIFY_API_KEY, NOTIFY_TEMPLATE_ID: env.NOTIFY_TEMPLATE_ID })
+    return { transport, apiKey: env.NOTIFY_API_KEY ?? '', templateId: env.NOTIFY_TEMPLATE_ID ?? '' }
+  }
+  return { transport, dir: env.MAIL_DIR ?? join(env.DATA_DIR, 'mail'), from }
+}
 
 export function readConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const parsed = environment.safeParse(source)
@@ -56,6 +93,7 @@ export function readConfig(source: NodeJS.ProcessEnv = process.env): Config {
     const missing = [
       env.SESSION_SECRET ? null : 'SESSION_SECRET (at least 32 characters)',
       env.SERVICE_URL ? null : 'SERVICE_URL (the public address, used in e-mails)',
+      env.MAIL_TRANSPORT ? null : 'MAIL_TRANSPORT (folder, smtp or notify)',
     ].filter((name) => name !== null)
     if (missing.length > 0) {
       throw new ConfigError(`In production these must be set: ${missing.join(', ')}`)
@@ -77,5 +115,6 @@ export function readConfig(source: NodeJS.ProcessEnv = process.env): Config {
     loadDemoData: !production && env.DEMO_DATA === 'auto',
     secureCookies: production,
     trustProxy: env.TRUST_PROXY === 'true',
+    mail: mailSettings(env, production),
   }
 }

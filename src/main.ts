@@ -3,6 +3,8 @@ import { ConfigError, readConfig } from './config.ts'
 import { migrate, openDatabase } from './db/database.ts'
 import { DatabaseBusyError } from './db/lock.ts'
 import { describeSignIns, hasAnyAgency, loadDemo } from './features/demo/demo.ts'
+import { mailTransport } from './platform/mail/transports.ts'
+import { type MailWorker, startMailWorker } from './platform/mail/worker.ts'
 import { services } from './services.ts'
 
 // Start: config → database → migrations → (demo data) → app → listen; and a graceful stop.
@@ -17,6 +19,7 @@ async function start(): Promise<void> {
   }
 
   let stopping = false
+  let mailWorker: MailWorker | undefined
   const stop = async (signal: string) => {
     if (stopping) return
     stopping = true
@@ -26,6 +29,8 @@ async function start(): Promise<void> {
     try {
       await app.close()
     } finally {
+      // The batch being sent is finished and marked before the database goes.
+      await mailWorker?.stop()
       await database.close()
     }
     process.exit(0)
@@ -34,6 +39,12 @@ async function start(): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'))
 
   await app.listen({ port: config.port, host: config.host })
+  mailWorker = startMailWorker({
+    db: database.db,
+    transport: mailTransport(config.mail),
+    serviceUrl: config.serviceUrl,
+    log: app.log,
+  })
 }
 
 start().catch((error: unknown) => {
