@@ -124,6 +124,7 @@ export async function childrenListTarget(options: TargetOptions): Promise<Runnin
       LOG_LEVEL: 'silent',
       SESSION_SECRET: randomBytes(32).toString('base64url'),
       SERVICE_URL: 'http://127.0.0.1',
+      MAIL_TRANSPORT: 'folder',
       DEMO_DATA: 'off',
     })
     const appServices = services(database.db, config)

@@ -16,8 +16,10 @@ import type { Config } from './config.ts'
 import { accountRoutes } from './features/account/routes.ts'
 import { allocationRoutes } from './features/allocations/routes.ts'
 import { apiRoutes } from './features/api/routes.ts'
+import { auditRoutes } from './features/audit/routes.ts'
 import { childrenRoutes } from './features/children/routes.ts'
 import { familyRoutes } from './features/families/routes.ts'
+import { invitationRoutes } from './features/invitations/routes.ts'
 import { operationsRoutes } from './features/operations/routes.ts'
 import { pagesRoutes } from './features/pages/routes.ts'
 import { signInRoutes } from './features/sign-in/routes.ts'
@@ -140,6 +142,8 @@ export async function buildApp(config: Config, services: Services): Promise<Fast
   await app.register(staffRoutes, { services })
   await app.register(familyRoutes, { services })
   await app.register(accountRoutes, { services })
+  await app.register(auditRoutes, { services })
+  await app.register(invitationRoutes, { services, config })
   await app.register(apiRoutes, { services, prefix: '/api/v1' })
 
   app.setNotFoundHandler(notFound)

@@ -115,6 +115,7 @@ export async function childrenRoutes(app: FastifyInstance, { services }: { servi
         canChange: can(actor, 'child:update', { agencyId: child.agency_id }),
         allocations: ownAgency ? await services.allocations.current(child.id) : null,
         canAllocate: can(actor, 'allocation:manage', { agencyId: child.agency_id }),
+        canSeeAccess: can(actor, 'audit:read', { agencyId: child.agency_id }),
       })
     },
   )
