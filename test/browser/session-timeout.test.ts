@@ -1,8 +1,14 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { totpCode } from '../../src/platform/totp.ts'
-import { TEST_PASSWORD, testApp } from '../support/app.ts'
-import { expectNoAxeViolations, focusedText, launchBrowser, NO_CHROMIUM, serve } from '../support/browser.ts'
+import { testApp } from '../support/app.ts'
+import {
+  expectNoAxeViolations,
+  focusedText,
+  launchBrowser,
+  NO_CHROMIUM,
+  serve,
+  signInAs,
+} from '../support/browser.ts'
 
 // WCAG 2.2.1 (timing adjustable): before an idle session ends, a dialog says so and lets the person
 // stay signed in (the sign-out that follows doing nothing is in sign-in/routes.test.ts). Idle time is cut to a
@@ -18,12 +24,7 @@ test('an idle session warns first, and can be kept', { timeout: 60_000 }, async 
   try {
     const user = await site.addUser(await site.addAgency(), 'iro')
     const page = await (await browser.newContext({ baseURL: await serve(site.app) })).newPage()
-    await page.goto('/sign-in')
-    await page.getByLabel('Email address').fill(user.email)
-    await page.getByLabel('Password', { exact: true }).fill(TEST_PASSWORD)
-    await page.getByRole('button', { name: 'Continue' }).click()
-    await page.getByLabel('Enter the code from your authenticator app').fill(await totpCode(user.totpSecret))
-    await page.getByRole('button', { name: 'Sign in' }).click()
+    await signInAs(page, user)
     await page.waitForURL((url) => url.pathname === '/children')
 
     const dialog = page.getByRole('dialog', { name: 'You’re about to be signed out' })

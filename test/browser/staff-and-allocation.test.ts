@@ -1,22 +1,15 @@
 import { test } from 'node:test'
 import type { Browser, Page } from 'playwright-core'
 import { childDetails, childrenService } from '../../src/features/children/service.ts'
-import { totpCode } from '../../src/platform/totp.ts'
-import { TEST_PASSWORD, type TestUser, testApp } from '../support/app.ts'
-import { expectNoAxeViolations, launchBrowser, NO_CHROMIUM, serve } from '../support/browser.ts'
+import { type TestUser, testApp } from '../support/app.ts'
+import { expectNoAxeViolations, launchBrowser, NO_CHROMIUM, serve, signInAs } from '../support/browser.ts'
 
 // A team manager allocates an IRO to a child; an administrator deactivates an account; anyone looks
 // at where they are signed in. Every page on the way is scanned with axe.
 
 async function signIn(browser: Browser, baseURL: string, user: TestUser): Promise<Page> {
   const page = await (await browser.newContext({ baseURL })).newPage()
-  await page.goto('/sign-in')
-  await page.getByLabel('Email address').fill(user.email)
-  await page.getByLabel('Password', { exact: true }).fill(TEST_PASSWORD)
-  await page.getByRole('button', { name: 'Continue' }).click()
-  await page.getByLabel('Enter the code from your authenticator app').fill(await totpCode(user.totpSecret))
-  await page.getByRole('button', { name: 'Sign in' }).click()
-  await page.waitForURL((url) => url.pathname === '/children')
+  await signInAs(page, user)
   return page
 }
 

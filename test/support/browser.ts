@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net'
 import { AxeBuilder } from '@axe-core/playwright'
 import type { FastifyInstance } from 'fastify'
 import { type Browser, chromium, type Page } from 'playwright-core'
+import { totpCode } from '../../src/platform/totp.ts'
+import { TEST_PASSWORD } from './app.ts'
 
 // Journeys in a real browser: Debian's Chromium driven by playwright-core, every page checked with
 // axe against WCAG 2.2 AA. Tests skip, rather than fail, on a machine without Chromium.
@@ -55,4 +57,15 @@ export async function focusedText(page: Page): Promise<string | null> {
   const focused = page.locator(':focus')
   if ((await focused.count()) === 0) return null
   return ((await focused.first().textContent()) ?? '').trim()
+}
+
+/** Signs `user` in through the pages, password then authenticator code, as a person would. */
+export async function signInAs(page: Page, user: { email: string; totpSecret: string }): Promise<void> {
+  await page.goto('/sign-in')
+  await page.getByLabel('Email address').fill(user.email)
+  await page.getByLabel('Password', { exact: true }).fill(TEST_PASSWORD)
+  await page.getByRole('button', { name: 'Continue' }).click()
+  await page.getByLabel('Enter the code from your authenticator app').fill(await totpCode(user.totpSecret))
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'))
 }

@@ -1,18 +1,9 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import { childForm } from '../../../test/support/children.ts'
 import { formValues, parseChildForm } from './form.ts'
 
-const typed = {
-  firstName: ' Ada ',
-  lastName: 'Hartley',
-  preferredName: '',
-  'dateOfBirth-day': '4',
-  'dateOfBirth-month': '6',
-  'dateOfBirth-year': '2021',
-  sex: 'female',
-  ethnicity: 'WBRI',
-  siblingOf: '',
-}
+const typed = { ...childForm, firstName: ' Ada ' }
 
 test('a complete form becomes a child’s details', () => {
   const parsed = parseChildForm(formValues(typed))

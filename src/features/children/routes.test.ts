@@ -1,19 +1,8 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { type TestApp, type TestUser, testApp } from '../../../test/support/app.ts'
+import { childForm as validChild } from '../../../test/support/children.ts'
 import { WebClient } from '../../../test/support/web-client.ts'
-
-const validChild = {
-  firstName: 'Ada',
-  lastName: 'Hartley',
-  preferredName: '',
-  'dateOfBirth-day': '4',
-  'dateOfBirth-month': '6',
-  'dateOfBirth-year': '2021',
-  sex: 'female',
-  ethnicity: 'WBRI',
-  siblingOf: '',
-}
 
 describe('children pages', () => {
   let t: TestApp

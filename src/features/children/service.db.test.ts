@@ -1,23 +1,13 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
+import { childDetailsFor as details } from '../../../test/support/children.ts'
 import { testDatabase } from '../../../test/support/database.ts'
 import type { DatabaseHandle } from '../../db/database.ts'
 import type { Actor } from '../../platform/policy.ts'
 import { accounts } from '../accounts/service.ts'
-import { type ChildDetails, childrenService } from './service.ts'
+import { childrenService } from './service.ts'
 
 type Staff = Actor & { kind: 'staff' }
-
-const details = (overrides: Partial<ChildDetails> = {}): ChildDetails => ({
-  firstName: 'Ada',
-  lastName: 'Hartley',
-  preferredName: null,
-  dateOfBirth: '2021-06-04',
-  sex: 'female',
-  ethnicity: 'WBRI',
-  siblingOf: null,
-  ...overrides,
-})
 
 describe('children service', () => {
   let handle: DatabaseHandle
