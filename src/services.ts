@@ -2,10 +2,13 @@ import type { Config } from './config.ts'
 import type { Db } from './db/database.ts'
 import { accounts } from './features/accounts/service.ts'
 import { allocationsService } from './features/allocations/service.ts'
+import { auditService } from './features/audit/service.ts'
 import { childrenService } from './features/children/service.ts'
 import { familiesService } from './features/families/service.ts'
+import { invitationsService } from './features/invitations/service.ts'
 import { signInService } from './features/sign-in/service.ts'
 import { staffService } from './features/staff/service.ts'
+import { queueMail } from './platform/mail/outbox.ts'
 import { sessionStore } from './platform/sessions.ts'
 
 // Composition by plain functions: the database in, every service out. Tests build the same.
@@ -20,6 +23,10 @@ export function services(db: Db, config: Pick<Config, 'sessionIdleMinutes'>) {
     allocations: allocationsService(db),
     staff: staffService(db),
     families: familiesService(db),
+    audit: auditService(db),
+    invitations: invitationsService(db, async (trx, message) => {
+      await queueMail(trx, message)
+    }),
   }
 }
 

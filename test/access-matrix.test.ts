@@ -5,11 +5,9 @@ import { accounts } from '../src/features/accounts/service.ts'
 import { allocationsService } from '../src/features/allocations/service.ts'
 import { childDetails, childrenService } from '../src/features/children/service.ts'
 import { familiesService } from '../src/features/families/service.ts'
-import { hashPassword } from '../src/platform/passwords.ts'
 import type { Actor } from '../src/platform/policy.ts'
 import type { StaffRole } from '../src/platform/roles.ts'
-import { newTotpSecret } from '../src/platform/totp.ts'
-import { TEST_PASSWORD, type TestApp, type TestUser, testApp } from './support/app.ts'
+import { type TestApp, type TestUser, testApp } from './support/app.ts'
 import { WebClient } from './support/web-client.ts'
 
 // Every kind of person against every kind of record and action, through the pages and the API,
@@ -66,6 +64,8 @@ const expected: Record<string, Outcome[]> = {
   'view the family': [A, A, A, D, D, D, D, D, D, D, A, A, D],
   'match a child with the family': [A, A, D, D, D, D, D, D, D, D, D, D, D],
   'manage staff accounts': [D, D, D, D, D, D, D, A, D, D, D, D, D],
+  'read the audit log': [D, D, D, D, D, D, D, A, D, D, D, D, D],
+  'see who has seen the child’s record': [D, D, D, D, D, D, D, A, D, D, D, D, D],
 }
 
 const allowed = (status: number) => status >= 200 && status < 400
@@ -160,8 +160,8 @@ describe('access matrix', () => {
       (users['interagency worker'] as TestUser).id,
       'matrix',
     )
-    users['adopter of this family'] = await adopterAccount(t, familyId, agency)
-    users['adopter of another family'] = await adopterAccount(t, otherFamily, agency)
+    users['adopter of this family'] = await t.addAdopterAccount(familyId, agency, { wholeFamily: true })
+    users['adopter of another family'] = await t.addAdopterAccount(otherFamily, agency, { wholeFamily: true })
 
     const tokens = accounts(db)
     for (const person of people) {
@@ -253,6 +253,11 @@ describe('access matrix', () => {
       },
     },
     { name: 'manage staff accounts', run: async ({ web }) => (await web.get('/staff')).statusCode },
+    { name: 'read the audit log', run: async ({ web }) => (await web.get('/audit')).statusCode },
+    {
+      name: 'see who has seen the child’s record',
+      run: async ({ web }) => (await web.get(`/audit/children/${childId}`)).statusCode,
+    },
   ]
 
   for (const check of checks) {
@@ -283,28 +288,3 @@ describe('access matrix', () => {
     assert.ok(document.includes(table), `docs/security.md should contain:\n\n${table}\n`)
   })
 })
-
-async function adopterAccount(t: TestApp, familyId: string, agencyId: string): Promise<TestUser> {
-  const totpSecret = newTotpSecret()
-  const email = `adopter-${familyId}@home.example`
-  const user = await t.database.db
-    .insertInto('users')
-    .values({
-      agency_id: agencyId,
-      email,
-      name: 'Pat Lee',
-      role: 'adopter',
-      password_hash: await hashPassword(TEST_PASSWORD),
-      totp_secret: totpSecret,
-      totp_last_step: null,
-      locked_until: null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  await t.database.db
-    .updateTable('adopters')
-    .set({ user_id: user.id })
-    .where('family_id', '=', familyId)
-    .execute()
-  return { id: user.id, agencyId, email, role: 'social-worker', totpSecret }
-}

@@ -14,7 +14,8 @@ export function loggerOptions(level: string): FastifyServerOptions['logger'] {
       req: (request: { id: string; method: string; url: string }) => ({
         id: request.id,
         method: request.method,
-        path: request.url.split('?')[0],
+        // An invitation link is a credential until it is used: it is not written down anywhere.
+        path: request.url.split('?')[0]?.replace(/^\/invitations\/[^/]+/, '/invitations/…'),
       }),
     },
   }

@@ -2,8 +2,9 @@ import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../../src/app.ts'
 import { type Config, readConfig } from '../../src/config.ts'
 import type { DatabaseHandle } from '../../src/db/database.ts'
-import { accounts } from '../../src/features/accounts/service.ts'
-import type { StaffRole } from '../../src/platform/roles.ts'
+import { accounts, insertUser } from '../../src/features/accounts/service.ts'
+import { hashPassword } from '../../src/platform/passwords.ts'
+import { ADOPTER_ROLE, type StaffRole } from '../../src/platform/roles.ts'
 import { newTotpSecret } from '../../src/platform/totp.ts'
 import { services } from '../../src/services.ts'
 import { testDatabase } from './database.ts'
@@ -12,7 +13,13 @@ import { testDatabase } from './database.ts'
 
 export const TEST_PASSWORD = 'correct horse battery staple'
 
-export type TestUser = { id: string; agencyId: string; email: string; role: StaffRole; totpSecret: string }
+export type TestUser = {
+  id: string
+  agencyId: string
+  email: string
+  role: StaffRole | typeof ADOPTER_ROLE
+  totpSecret: string
+}
 
 export type TestApp = {
   app: FastifyInstance
@@ -20,6 +27,12 @@ export type TestApp = {
   config: Config
   addAgency: (name?: string) => Promise<string>
   addUser: (agencyId: string, role: StaffRole, options?: { enrolled?: boolean }) => Promise<TestUser>
+  /** The family's first adopter (or every adopter) with an account, as an accepted invitation leaves one. */
+  addAdopterAccount: (
+    familyId: string,
+    agencyId: string,
+    options?: { wholeFamily?: boolean },
+  ) => Promise<TestUser>
   close: () => Promise<void>
 }
 
@@ -48,6 +61,23 @@ export async function testApp(overrides: Record<string, string> = {}): Promise<T
         totpSecret: options.enrolled === false ? undefined : totpSecret,
       })
       return { id, agencyId, email, role, totpSecret }
+    },
+    async addAdopterAccount(familyId, agencyId, options = {}) {
+      const email = `adopter-${++counter}-${Date.now()}@home.example`
+      const totpSecret = newTotpSecret()
+      const db = database.db
+      const id = await insertUser(db, {
+        agencyId,
+        email,
+        name: 'Test adopter',
+        role: ADOPTER_ROLE,
+        passwordHash: await hashPassword(TEST_PASSWORD),
+        totpSecret,
+      })
+      let adopters = db.updateTable('adopters').set({ user_id: id }).where('family_id', '=', familyId)
+      if (!options.wholeFamily) adopters = adopters.where('position', '=', 1)
+      await adopters.execute()
+      return { id, agencyId, email, role: ADOPTER_ROLE, totpSecret }
     },
     async close() {
       await app.close()

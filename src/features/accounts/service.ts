@@ -1,7 +1,7 @@
-import { sql } from 'kysely'
+import { sql, type Transaction } from 'kysely'
 import { z } from 'zod'
 import type { Db } from '../../db/database.ts'
-import type { AgencyKind, User } from '../../db/schema.ts'
+import type { AgencyKind, Database, User } from '../../db/schema.ts'
 import { recordAudit } from '../../platform/audit.ts'
 import { hashPassword } from '../../platform/passwords.ts'
 import { STAFF_ROLES } from '../../platform/roles.ts'
@@ -30,6 +30,46 @@ const API_TOKEN_PREFIX = 'asp_'
 
 export type Accounts = ReturnType<typeof accounts>
 
+type Executor = Db | Transaction<Database>
+
+/** E-mail addresses are unique whatever their case. */
+export function findUserByEmail(executor: Executor, email: string): Promise<User | undefined> {
+  return executor
+    .selectFrom('users')
+    .selectAll()
+    .where(sql<string>`lower(email)`, '=', email.trim().toLowerCase())
+    .executeTakeFirst()
+}
+
+/** A new account row: by the CLI with a password, or by an invitation without one yet. */
+export async function insertUser(
+  executor: Executor,
+  user: {
+    agencyId: string
+    email: string
+    name: string
+    role: User['role']
+    passwordHash: string | null
+    totpSecret: string | null
+  },
+): Promise<string> {
+  const row = await executor
+    .insertInto('users')
+    .values({
+      agency_id: user.agencyId,
+      email: user.email,
+      name: user.name,
+      role: user.role,
+      password_hash: user.passwordHash,
+      totp_secret: user.totpSecret,
+      totp_last_step: null,
+      locked_until: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return row.id
+}
+
 export function accounts(db: Db) {
   return {
     async addAgency(input: z.input<typeof agencyInput>): Promise<string> {
@@ -53,38 +93,28 @@ export function accounts(db: Db) {
       const taken = await this.findByEmail(user.email)
       if (taken) throw new AccountError('A user with this e-mail address already exists')
       return db.transaction().execute(async (trx) => {
-        const row = await trx
-          .insertInto('users')
-          .values({
-            agency_id: user.agencyId,
-            email: user.email,
-            name: user.name,
-            role: user.role,
-            password_hash: user.password ? await hashPassword(user.password) : null,
-            totp_secret: user.totpSecret ?? null,
-            totp_last_step: null,
-            locked_until: null,
-          })
-          .returning('id')
-          .executeTakeFirstOrThrow()
+        const id = await insertUser(trx, {
+          agencyId: user.agencyId,
+          email: user.email,
+          name: user.name,
+          role: user.role,
+          passwordHash: user.password ? await hashPassword(user.password) : null,
+          totpSecret: user.totpSecret ?? null,
+        })
         await recordAudit(trx, {
           what: 'user-added',
           who: null,
           agencyId: user.agencyId,
           subjectType: 'user',
-          subjectId: row.id,
+          subjectId: id,
           details: { role: user.role },
         })
-        return row.id
+        return id
       })
     },
 
     findByEmail(email: string): Promise<User | undefined> {
-      return db
-        .selectFrom('users')
-        .selectAll()
-        .where(sql<string>`lower(email)`, '=', email.trim().toLowerCase())
-        .executeTakeFirst()
+      return findUserByEmail(db, email)
     },
 
     /** The family an adopter's account belongs to. */

@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import { TEST_PASSWORD, type TestApp, type TestUser, testApp } from '../../../test/support/app.ts'
+import { type TestApp, testApp } from '../../../test/support/app.ts'
 import { WebClient } from '../../../test/support/web-client.ts'
-import { hashPassword } from '../../platform/passwords.ts'
-import { newTotpSecret } from '../../platform/totp.ts'
 
 const child = (firstName: string) => ({
   firstName,
@@ -100,7 +98,7 @@ describe('families, matches and who sees them', () => {
   })
 
   test('an adopter sees their own family and only the children shared with them', async () => {
-    const adopter = await adopterAccount(t, familyId, raa)
+    const adopter = await t.addAdopterAccount(familyId, raa)
     const client = new WebClient(t.app)
     await client.signIn(adopter)
     const home = await client.get('/')
@@ -125,30 +123,3 @@ describe('families, matches and who sees them', () => {
     assert.equal((await client.get('/families')).statusCode, 403)
   })
 })
-
-/** An adopter with an account, as an accepted invitation leaves one. */
-async function adopterAccount(t: TestApp, familyId: string, agencyId: string): Promise<TestUser> {
-  const totpSecret = newTotpSecret()
-  const email = `adopter-${Date.now()}@home.example`
-  const user = await t.database.db
-    .insertInto('users')
-    .values({
-      agency_id: agencyId,
-      email,
-      name: 'Sam Reid',
-      role: 'adopter',
-      password_hash: await hashPassword(TEST_PASSWORD),
-      totp_secret: totpSecret,
-      totp_last_step: null,
-      locked_until: null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  await t.database.db
-    .updateTable('adopters')
-    .set({ user_id: user.id })
-    .where('family_id', '=', familyId)
-    .where('position', '=', 1)
-    .execute()
-  return { id: user.id, agencyId, email, role: 'social-worker', totpSecret }
-}

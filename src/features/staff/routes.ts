@@ -20,7 +20,8 @@ const SAVED: Record<string, string> = {
 export async function staffRoutes(app: FastifyInstance, { services }: { services: Services }) {
   app.get('/staff', { config: { permission: 'staff:manage' } }, async (request, reply) => {
     const people = await services.staff.list(staff(request))
-    return reply.render('staff/views/list.njk', { title: 'Staff', people })
+    const saved = (request.query as Record<string, unknown>).saved === 'invited' ? 'Invitation sent' : null
+    return reply.render('staff/views/list.njk', { title: 'Staff', people, saved })
   })
 
   app.get<{ Params: { id: string } }>(
