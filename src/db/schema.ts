@@ -29,6 +29,9 @@ export interface UserTable {
   locked_until: Date | null
   active: Generated<boolean>
   deactivated_at: Date | null
+  /** The identity that signs in to this account through the agency's provider (single sign-on). */
+  sso_issuer: string | null
+  sso_subject: string | null
   created_at: CreatedAt
   updated_at: UpdatedAt
 }
@@ -156,6 +159,33 @@ export interface FamilyAllocationTable {
   ended_at: Date | null
 }
 
+/** An e-mail waiting to be sent (or sent): an address, a kind of message and a path, nothing else. */
+export interface MailOutboxTable {
+  id: Generated<string>
+  to_address: string
+  kind: string
+  link: string | null
+  dedupe_key: string | null
+  created_at: CreatedAt
+  send_after: ColumnType<Date, Date | undefined, Date>
+  attempts: Generated<number>
+  locked_until: Date | null
+  last_error: string | null
+  sent_at: Date | null
+  gave_up_at: Date | null
+}
+
+/** An agency's OpenID Connect provider; the client secret only ever sealed (platform/sealed.ts). */
+export interface IdentityProviderTable {
+  agency_id: string
+  issuer: string
+  client_id: string
+  client_secret_sealed: string
+  enforces_mfa: boolean
+  created_at: CreatedAt
+  updated_at: UpdatedAt
+}
+
 export interface Database {
   agencies: AgencyTable
   users: UserTable
@@ -170,6 +200,8 @@ export interface Database {
   adopters: AdopterTable
   matches: MatchTable
   family_allocations: FamilyAllocationTable
+  identity_providers: IdentityProviderTable
+  mail_outbox: MailOutboxTable
 }
 
 export type Agency = Selectable<AgencyTable>

@@ -2,10 +2,15 @@ import type { Migration } from 'kysely/migration'
 import * as foundation from './0001-foundation.ts'
 import * as access from './0002-access.ts'
 import * as families from './0005-families.ts'
+import * as mailOutbox from './0006-mail-outbox.ts'
+import * as singleSignOn from './0007-single-sign-on.ts'
 
-// Every migration, in order. Names are permanent: they are recorded in the database.
+// Every migration, in order. Names are permanent: they are recorded in the database. 0003 and 0004
+// were never released; the numbers stay unused rather than be taken out of order.
 export const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
   '0002-access': access,
   '0005-families': families,
+  '0006-mail-outbox': mailOutbox,
+  '0007-single-sign-on': singleSignOn,
 }
