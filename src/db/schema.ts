@@ -124,6 +124,8 @@ export interface FamilyTable {
   id: Generated<string>
   agency_id: string
   approving_agency_id: string
+  /** The local authority where the family lives (for the three-year rule and transfers). */
+  lives_in_authority: string | null
   created_at: CreatedAt
   created_by: string | null
 }
@@ -145,6 +147,12 @@ export interface MatchTable {
   child_id: string
   family_id: string
   shared_with_adopters_at: Date | null
+  /** Key dates (ISO): matching panel, agency decision, placement, adoption order, or return. */
+  panel_on: string | null
+  decision_on: string | null
+  placed_on: string | null
+  order_on: string | null
+  returned_on: string | null
   created_at: CreatedAt
   created_by: string | null
   ended_at: Date | null
@@ -186,6 +194,143 @@ export interface IdentityProviderTable {
   updated_at: UpdatedAt
 }
 
+type Json<T> = ColumnType<T, string, string>
+type ListRow = {
+  id: Generated<string>
+  position: number
+  created_at: CreatedAt
+  removed_at: Date | null
+}
+
+export interface PlanTable {
+  id: Generated<string>
+  agency_id: string
+  child_id: string
+  family_id: string | null
+  status: Generated<string>
+  date_agreed: string | null
+  lead_worker_id: string | null
+  created_by: string | null
+  created_at: CreatedAt
+  updated_at: UpdatedAt
+}
+
+export interface PlanSectionTable {
+  plan_id: string
+  key: string
+  version: Generated<number>
+  answers: Json<Record<string, string | number | null>>
+  completed: Generated<boolean>
+  updated_at: UpdatedAt
+  updated_by: string | null
+}
+
+export interface PlanNetworkMemberTable extends ListRow {
+  plan_id: string
+  name: string
+  role: string
+  organisation: string
+  phone: string | null
+  email: string | null
+  responsibility: string | null
+  confirmed_on: string | null
+}
+
+export interface PlanNeedItemTable extends ListRow {
+  plan_id: string | null
+  sibling_group_id: string | null
+  agency_id: string
+  section: 'child' | 'adopters'
+  area: string
+  description: string
+  expected: string
+  support: string
+  provider_member_id: string | null
+  provider_organisation: string | null
+  start_on: string | null
+  end_on: string | null
+  frequency: string | null
+  review: string | null
+  funding: string | null
+  /** Pence. */
+  fund_amount: number | null
+  status: string
+}
+
+export interface PlanContactArrangementTable extends ListRow {
+  plan_id: string
+  person: string
+  relationship: string
+  kind: string
+  frequency: string
+  supported_by: string | null
+  review_on: string | null
+}
+
+export interface PlanFinancialSupportTable extends ListRow {
+  plan_id: string
+  kind: string
+  /** Pence. */
+  amount: number
+  frequency: string
+  start_on: string
+  end_on: string | null
+  paid_by: string
+  review_on: string | null
+}
+
+export interface PlanBirthFamilySupportTable extends ListRow {
+  plan_id: string
+  relative: string
+  relationship: string
+  support: string
+  provided_by: string
+}
+
+export type FieldChange = { path: string; label: string; before: string; after: string }
+
+export interface PlanChangeTable {
+  id: Generated<string>
+  plan_id: string
+  section: string
+  section_version: number
+  changed_by: string | null
+  changed_at: CreatedAt
+  correlation_id: string | null
+  changes: Json<FieldChange[]>
+}
+
+export interface PlanVersionTable {
+  plan_id: string
+  number: number
+  reason: string
+  content: Json<unknown>
+  content_hash: string
+  taken_at: CreatedAt
+  taken_by: string | null
+}
+
+export interface PhotoTable {
+  id: Generated<string>
+  agency_id: string
+  subject_type: 'child' | 'adopter'
+  subject_id: string
+  media_type: 'image/jpeg' | 'image/png'
+  bytes: Uint8Array
+  sha256: string
+  width: number
+  height: number
+  uploaded_by: string | null
+  uploaded_at: CreatedAt
+}
+
+export interface GuidanceTable {
+  path: string
+  hint: string
+  updated_by: string | null
+  updated_at: UpdatedAt
+}
+
 export interface Database {
   agencies: AgencyTable
   users: UserTable
@@ -202,6 +347,17 @@ export interface Database {
   family_allocations: FamilyAllocationTable
   identity_providers: IdentityProviderTable
   mail_outbox: MailOutboxTable
+  plans: PlanTable
+  plan_sections: PlanSectionTable
+  plan_network_members: PlanNetworkMemberTable
+  plan_need_items: PlanNeedItemTable
+  plan_contact_arrangements: PlanContactArrangementTable
+  plan_financial_support: PlanFinancialSupportTable
+  plan_birth_family_support: PlanBirthFamilySupportTable
+  plan_changes: PlanChangeTable
+  plan_versions: PlanVersionTable
+  photos: PhotoTable
+  guidance: GuidanceTable
 }
 
 export type Agency = Selectable<AgencyTable>

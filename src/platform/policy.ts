@@ -32,6 +32,10 @@ export type Action =
   | 'audit:read'
   | 'allocation:manage'
   | 'staff:manage'
+  | 'plan:view'
+  | 'plan:create'
+  | 'plan:update'
+  | 'plan:version'
 
 /** A record an action is taken on: enough of it to decide, nothing more. */
 export type Resource = {
@@ -47,7 +51,19 @@ export type Resource = {
   familyId?: string
   approvingAgencyId?: string
   familyWorkers?: readonly string[]
+  /** A plan: where it is in its life (draft, with-adopters, at-panel, …). */
+  planStatus?: string
 }
+
+/** From this status on, the adopters of the plan's family read it. */
+export const PLAN_STATUSES_SHARED_WITH_ADOPTERS: readonly string[] = [
+  'with-adopters',
+  'at-panel',
+  'match-approved',
+  'agreed',
+  'order-made',
+  'post-order',
+]
 
 type Staff = Actor & { kind: 'staff' }
 
@@ -130,6 +146,26 @@ const rules: Record<Action, (actor: Actor, resource: Resource | undefined) => bo
   // The agency's own audit log, for subject-access requests and investigations.
   'audit:read': (actor, record) => isStaff(actor, ['agency-admin']) && sameAgency(actor, record),
   operations: (actor) => actor.kind === 'operator',
+
+  // A plan is read by whoever reads the child's record (the adopters: once the worker shares the
+  // draft with them), and by the panel and the decision maker while it is before them.
+  'plan:view': (actor, plan) =>
+    (actor.kind !== 'adopter' && rules['child:view'](actor, plan)) ||
+    (isStaff(actor, ['panel-member', 'decision-maker']) &&
+      plan !== undefined &&
+      sameAgency(actor, plan) &&
+      plan.planStatus === 'at-panel') ||
+    (actor.kind === 'adopter' &&
+      plan !== undefined &&
+      plan.familyId === actor.familyId &&
+      PLAN_STATUSES_SHARED_WITH_ADOPTERS.includes(plan.planStatus ?? '')),
+  'plan:create': (actor, child) => isStaff(actor, WRITERS) && sameAgency(actor, child),
+  // The placing agency's workers write the plan; the approving agency's worker allocated to the
+  // family writes with them (they know the adopters best).
+  'plan:update': (actor, plan) =>
+    (isStaff(actor, WRITERS) && sameAgency(actor, plan)) ||
+    interagencyWorker(actor, (record) => record.matchedFamilyWorkers, plan),
+  'plan:version': (actor, plan) => isStaff(actor, WRITERS) && sameAgency(actor, plan),
 }
 
 export function can(actor: Actor, action: Action, resource?: Resource): boolean {

@@ -1,0 +1,854 @@
+import { sql, type Transaction } from 'kysely'
+import { z } from 'zod'
+import type { Db } from '../../db/database.ts'
+import type { Database, FieldChange } from '../../db/schema.ts'
+import {
+  type Answers,
+  displayAnswer,
+  missingForCompletion,
+  type SectionContent,
+  type SectionStatus,
+  sectionStatus,
+} from '../../plan/answers.ts'
+import { diffFields, flattenSection } from '../../plan/changes.ts'
+import {
+  type ListDefinition,
+  PLAN,
+  type Question,
+  type SectionDefinition,
+  type SectionKey,
+  sectionDefinition,
+} from '../../plan/definition.ts'
+import { type PlanSnapshot, snapshotHash } from '../../plan/versions.ts'
+import { recordAudit } from '../../platform/audit.ts'
+import { type Action, type Actor, can, type Resource } from '../../platform/policy.ts'
+import { childAccessFacts } from '../children/service.ts'
+import { insertItem, type PlanKey, readSection, removeItem, updateItem, writeAnswers } from './content.ts'
+
+// Plans: one per child (a sibling group's plans are made together), five sections that each carry
+// a version, every save recorded field by field, numbered versions that never change. A save on a
+// stale version merges what does not collide and hands back what does: nobody's typing is lost.
+
+type Executor = Db | Transaction<Database>
+type Person = Actor & { kind: 'staff' | 'adopter' }
+
+export type PlanHeader = {
+  id: string
+  agencyId: string
+  childId: string
+  familyId: string | null
+  status: string
+  dateAgreed: string | null
+  child: { firstName: string; lastName: string; dateOfBirth: string; siblingGroupId: string | null }
+}
+
+export type SectionState = {
+  key: SectionKey
+  version: number
+  completed: boolean
+  status: SectionStatus
+  content: SectionContent
+}
+
+export type Conflict = { path: string; label: string; theirs: string; yours: string; field: string }
+
+export type SaveOutcome =
+  | { outcome: 'saved'; version: number }
+  | { outcome: 'conflict'; version: number; conflicts: Conflict[]; changedBy: string[] }
+  | { outcome: 'not-found' }
+
+const isUuid = (value: string) => z.uuid().safeParse(value).success
+
+const planKey = (plan: PlanHeader): PlanKey => ({
+  id: plan.id,
+  agencyId: plan.agencyId,
+  siblingGroupId: plan.child.siblingGroupId,
+})
+
+async function findPlan(executor: Executor, planId: string): Promise<PlanHeader | null> {
+  if (!isUuid(planId)) return null
+  const row = await executor
+    .selectFrom('plans')
+    .innerJoin('children', 'children.id', 'plans.child_id')
+    .select([
+      'plans.id',
+      'plans.agency_id',
+      'plans.child_id',
+      'plans.family_id',
+      'plans.status',
+      'plans.date_agreed',
+      'children.first_name',
+      'children.last_name',
+      'children.date_of_birth',
+      'children.sibling_group_id',
+    ])
+    .where('plans.id', '=', planId)
+    .executeTakeFirst()
+  if (!row) return null
+  return {
+    id: row.id,
+    agencyId: row.agency_id,
+    childId: row.child_id,
+    familyId: row.family_id,
+    status: row.status,
+    dateAgreed: row.date_agreed,
+    child: {
+      firstName: row.first_name,
+      lastName: row.last_name,
+      dateOfBirth: row.date_of_birth,
+      siblingGroupId: row.sibling_group_id,
+    },
+  }
+}
+
+export async function planFacts(executor: Executor, plan: PlanHeader): Promise<Resource> {
+  const child = await childAccessFacts(executor, { id: plan.childId, agency_id: plan.agencyId })
+  return { ...child, familyId: plan.familyId ?? undefined, planStatus: plan.status }
+}
+
+/** Section 1's people by id, for "who provides it". */
+async function memberNames(executor: Executor, planId: string): Promise<Map<string, string>> {
+  const rows = await executor
+    .selectFrom('plan_network_members')
+    .select(['id', 'name'])
+    .where('plan_id', '=', planId)
+    .execute()
+  return new Map(rows.map((row) => [row.id, row.name]))
+}
+
+function required(key: string): SectionDefinition {
+  const section = sectionDefinition(key)
+  if (!section) throw new Error(`There is no section ${key}`)
+  return section
+}
+
+export function plansService(db: Db) {
+  /** The plan, if the actor may take the action on it; otherwise nothing, as if it did not exist. */
+  async function reach(actor: Actor, planId: string, action: Action, executor: Executor = db) {
+    const plan = await findPlan(executor, planId)
+    if (!plan) return null
+    return can(actor, action, await planFacts(executor, plan)) ? plan : null
+  }
+
+  async function state(
+    executor: Executor,
+    plan: PlanHeader,
+    section: SectionDefinition,
+  ): Promise<SectionState> {
+    const { content, version, completed } = await readSection(executor, planKey(plan), section)
+    return {
+      key: section.key,
+      version,
+      completed,
+      status: sectionStatus(section, content, completed),
+      content,
+    }
+  }
+
+  /** The sections of the sibling group's other plans that show this plan's shared needs. */
+  async function siblingPlans(trx: Transaction<Database>, plan: PlanHeader): Promise<PlanHeader[]> {
+    if (!plan.child.siblingGroupId) return []
+    const rows = await trx
+      .selectFrom('plans')
+      .innerJoin('children', 'children.id', 'plans.child_id')
+      .select('plans.id')
+      .where('children.sibling_group_id', '=', plan.child.siblingGroupId)
+      .where('plans.id', '!=', plan.id)
+      .execute()
+    const plans = await Promise.all(rows.map((row) => findPlan(trx, row.id)))
+    return plans.filter((sibling) => sibling !== null)
+  }
+
+  /**
+   * One save of one section, whatever it changes: locks the section, lets `apply` change it, then
+   * records what changed, field by field, under the next version. `others` also changes for the
+   * sibling plans that show a shared need.
+   */
+  async function commit(
+    trx: Transaction<Database>,
+    actor: Person,
+    plan: PlanHeader,
+    section: SectionDefinition,
+    correlationId: string,
+    apply: () => Promise<{ touchesSiblings?: boolean } | undefined>,
+  ): Promise<number> {
+    const names = await memberNames(trx, plan.id)
+    const before = await readSection(trx, planKey(plan), section)
+    const siblings = await siblingPlans(trx, plan)
+    const siblingBefore = await Promise.all(
+      siblings.map(async (sibling) => ({
+        sibling,
+        content: (await readSection(trx, planKey(sibling), section)).content,
+      })),
+    )
+    const effect = await apply()
+    const after = await readSection(trx, planKey(plan), section)
+    const changes = diffFields(
+      flattenSection(section, before.content, names),
+      flattenSection(section, after.content, await memberNames(trx, plan.id)),
+    )
+    if (changes.length === 0) return before.version
+    const version = await bump(trx, actor, plan, section.key, changes, correlationId)
+    if (effect?.touchesSiblings) {
+      for (const { sibling, content } of siblingBefore) {
+        const now = await readSection(trx, planKey(sibling), section)
+        const siblingNames = await memberNames(trx, sibling.id)
+        const theirs = diffFields(
+          flattenSection(section, content, siblingNames),
+          flattenSection(section, now.content, siblingNames),
+        )
+        if (theirs.length > 0) await bump(trx, actor, sibling, section.key, theirs, correlationId)
+      }
+    }
+    return version
+  }
+
+  async function bump(
+    trx: Transaction<Database>,
+    actor: Person,
+    plan: PlanHeader,
+    key: string,
+    changes: FieldChange[],
+    correlationId: string,
+  ): Promise<number> {
+    const row = await trx
+      .updateTable('plan_sections')
+      .set({ version: sql`version + 1`, updated_at: new Date(), updated_by: actor.userId })
+      .where('plan_id', '=', plan.id)
+      .where('key', '=', key)
+      .returning('version')
+      .executeTakeFirstOrThrow()
+    const change = await trx
+      .insertInto('plan_changes')
+      .values({
+        plan_id: plan.id,
+        section: key,
+        section_version: row.version,
+        changed_by: actor.userId,
+        correlation_id: correlationId,
+        changes: JSON.stringify(changes),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    await trx.updateTable('plans').set({ updated_at: new Date() }).where('id', '=', plan.id).execute()
+    await recordAudit(trx, {
+      what: 'plan-changed',
+      who: actor.userId,
+      agencyId: plan.agencyId,
+      subjectType: 'child',
+      subjectId: plan.childId,
+      correlationId,
+      details: {
+        planId: plan.id,
+        section: key,
+        version: row.version,
+        changeId: change.id,
+        fields: changes.length,
+      },
+    })
+    return row.version
+  }
+
+  /** Locks the section and answers its version now. */
+  async function lock(trx: Transaction<Database>, planId: string, key: string): Promise<number> {
+    const row = await trx
+      .selectFrom('plan_sections')
+      .select('version')
+      .where('plan_id', '=', planId)
+      .where('key', '=', key)
+      .forUpdate()
+      .executeTakeFirstOrThrow()
+    return row.version
+  }
+
+  /**
+   * The fields others changed after `since`, each with its text as it stood at `since` (the
+   * "before" of the first change), and who they were: a field someone left as it was is theirs.
+   */
+  async function changedSince(
+    trx: Transaction<Database>,
+    planId: string,
+    key: string,
+    since: number,
+    actor: Person,
+  ) {
+    const rows = await trx
+      .selectFrom('plan_changes')
+      .leftJoin('users', 'users.id', 'plan_changes.changed_by')
+      .select(['plan_changes.changes', 'plan_changes.changed_by', 'users.name'])
+      .where('plan_changes.plan_id', '=', planId)
+      .where('plan_changes.section', '=', key)
+      .where('plan_changes.section_version', '>', since)
+      .orderBy('plan_changes.section_version')
+      .execute()
+    const baseText = new Map<string, string>()
+    for (const row of rows) {
+      for (const change of row.changes as FieldChange[]) {
+        if (!baseText.has(change.path)) baseText.set(change.path, change.before)
+      }
+    }
+    const others = rows.filter((row) => row.changed_by !== actor.userId)
+    return { baseText, people: [...new Set(others.map((row) => row.name ?? 'Someone'))] }
+  }
+
+  /** Fields both sides changed since `since`, each differently: the person must choose. */
+  function collisions(
+    questions: Question[],
+    pathOf: (key: string) => string,
+    mine: Answers,
+    theirs: Answers,
+    baseText: Map<string, string>,
+    names: Map<string, string>,
+  ): Conflict[] {
+    const conflicts: Conflict[] = []
+    for (const question of questions) {
+      const yours = mine[question.key] ?? null
+      const current = theirs[question.key] ?? null
+      const base = baseText.get(pathOf(question.key))
+      if (yours === current || base === undefined) continue
+      if (displayAnswer(question, yours, names) === base) continue
+      conflicts.push({
+        path: pathOf(question.key),
+        label: question.label,
+        theirs: displayAnswer(question, current, names),
+        yours: yours === null ? '' : String(yours),
+        field: question.key,
+      })
+    }
+    return conflicts
+  }
+
+  return {
+    reach,
+
+    async forChild(childId: string): Promise<string | null> {
+      if (!isUuid(childId)) return null
+      const row = await db.selectFrom('plans').select('id').where('child_id', '=', childId).executeTakeFirst()
+      return row?.id ?? null
+    },
+
+    /**
+     * Starts the child's plan, and the plans of the child's brothers and sisters who have none: a
+     * sibling group's plans are made together. Each plan takes the family its child is matched with.
+     */
+    async create(
+      actor: Actor & { kind: 'staff' },
+      childId: string,
+      correlationId: string,
+    ): Promise<{ outcome: 'created'; planId: string; created: number } | { outcome: 'not-found' }> {
+      if (!isUuid(childId)) return { outcome: 'not-found' }
+      return db.transaction().execute(async (trx) => {
+        const child = await trx
+          .selectFrom('children')
+          .select(['id', 'agency_id', 'sibling_group_id'])
+          .where('id', '=', childId)
+          .executeTakeFirst()
+        if (!child) return { outcome: 'not-found' as const }
+        const facts = await childAccessFacts(trx, child)
+        if (!can(actor, 'child:view', facts) || !can(actor, 'plan:create', facts))
+          return { outcome: 'not-found' as const }
+        const group = child.sibling_group_id
+          ? await trx
+              .selectFrom('children')
+              .select(['id', 'agency_id'])
+              .where('sibling_group_id', '=', child.sibling_group_id)
+              .where('agency_id', '=', child.agency_id)
+              .execute()
+          : [child]
+        let created = 0
+        for (const member of group) {
+          const existing = await trx
+            .selectFrom('plans')
+            .select('id')
+            .where('child_id', '=', member.id)
+            .executeTakeFirst()
+          if (existing) continue
+          const match = await trx
+            .selectFrom('matches')
+            .select('family_id')
+            .where('child_id', '=', member.id)
+            .where('ended_at', 'is', null)
+            .executeTakeFirst()
+          const plan = await trx
+            .insertInto('plans')
+            .values({
+              agency_id: member.agency_id,
+              child_id: member.id,
+              family_id: match?.family_id ?? null,
+              date_agreed: null,
+              lead_worker_id: actor.userId,
+              created_by: actor.userId,
+            })
+            .returning('id')
+            .executeTakeFirstOrThrow()
+          await trx
+            .insertInto('plan_sections')
+            .values(
+              PLAN.map((section) => ({
+                plan_id: plan.id,
+                key: section.key,
+                answers: '{}',
+                updated_by: actor.userId,
+              })),
+            )
+            .execute()
+          await recordAudit(trx, {
+            what: 'plan-created',
+            who: actor.userId,
+            agencyId: member.agency_id,
+            subjectType: 'child',
+            subjectId: member.id,
+            correlationId,
+            details: { planId: plan.id },
+          })
+          created++
+        }
+        const planId = (
+          await trx.selectFrom('plans').select('id').where('child_id', '=', childId).executeTakeFirstOrThrow()
+        ).id
+        return { outcome: 'created' as const, planId, created }
+      })
+    },
+
+    /** The whole plan for someone to read: the view is audited as a view of the child's record. */
+    async view(actor: Person, planId: string, correlationId: string) {
+      const plan = await reach(actor, planId, 'plan:view')
+      if (!plan) return null
+      const sections = await Promise.all(PLAN.map((section) => state(db, plan, section)))
+      await recordAudit(db, {
+        what: 'plan-viewed',
+        who: actor.userId,
+        agencyId: plan.agencyId,
+        subjectType: 'child',
+        subjectId: plan.childId,
+        correlationId,
+        details: { planId: plan.id },
+      })
+      return { plan, sections, memberNames: await memberNames(db, plan.id) }
+    },
+
+    /** One section, for a form or a check-your-answers page (audited as a view). */
+    async section(
+      actor: Person,
+      planId: string,
+      key: string,
+      correlationId: string,
+      action: Action = 'plan:view',
+    ) {
+      const section = sectionDefinition(key)
+      if (!section) return null
+      const plan = await reach(actor, planId, action)
+      if (!plan) return null
+      await recordAudit(db, {
+        what: 'plan-viewed',
+        who: actor.userId,
+        agencyId: plan.agencyId,
+        subjectType: 'child',
+        subjectId: plan.childId,
+        correlationId,
+        details: { planId: plan.id, section: key },
+      })
+      return {
+        plan,
+        definition: section,
+        state: await state(db, plan, section),
+        memberNames: await memberNames(db, plan.id),
+      }
+    },
+
+    /**
+     * Saves a section's plain answers typed on a page that showed `baseVersion`. When others saved
+     * in between, the fields only one side changed are merged; fields both changed come back as
+     * conflicts, with both texts, and nothing is saved until the person chooses.
+     */
+    async saveAnswers(
+      actor: Person,
+      planId: string,
+      key: string,
+      baseVersion: number,
+      submitted: Answers,
+      correlationId: string,
+    ): Promise<SaveOutcome> {
+      const section = required(key)
+      return db.transaction().execute(async (trx) => {
+        const plan = await reach(actor, planId, 'plan:update', trx)
+        if (!plan) return { outcome: 'not-found' as const }
+        const current = await lock(trx, plan.id, key)
+        const now = await readSection(trx, planKey(plan), section)
+        const answers: Answers = { ...now.content.answers }
+        if (current !== baseVersion) {
+          const others = await changedSince(trx, plan.id, key, baseVersion, actor)
+          const names = await memberNames(trx, plan.id)
+          const conflicts = collisions(
+            section.questions,
+            (field) => `${key}.${field}`,
+            submitted,
+            now.content.answers,
+            others.baseText,
+            names,
+          )
+          if (conflicts.length > 0) {
+            return { outcome: 'conflict' as const, version: current, conflicts, changedBy: others.people }
+          }
+          // What the others changed and this person left alone stays theirs.
+          for (const question of section.questions) {
+            const mine = submitted[question.key] ?? null
+            const base = others.baseText.get(`${key}.${question.key}`)
+            const untouched = base !== undefined && displayAnswer(question, mine, names) === base
+            if (!untouched) answers[question.key] = mine
+          }
+        } else {
+          for (const question of section.questions) answers[question.key] = submitted[question.key] ?? null
+        }
+        const version = await commit(trx, actor, plan, section, correlationId, async () => {
+          await writeAnswers(trx, plan.id, key, answers)
+          return undefined
+        })
+        return { outcome: 'saved' as const, version }
+      })
+    },
+
+    /** Adds (itemId null) or changes one item of a list; a stale page conflicts only on that item. */
+    async saveItem(
+      actor: Person,
+      planId: string,
+      key: string,
+      list: ListDefinition,
+      itemId: string | null,
+      baseVersion: number,
+      answers: Answers,
+      options: { shared?: boolean; correlationId: string },
+    ): Promise<SaveOutcome & { itemId?: string }> {
+      const section = required(key)
+      return db.transaction().execute(async (trx) => {
+        const plan = await reach(actor, planId, 'plan:update', trx)
+        if (!plan) return { outcome: 'not-found' as const }
+        const current = await lock(trx, plan.id, key)
+        const before = await readSection(trx, planKey(plan), section)
+        const existing = itemId
+          ? (before.content.lists[list.key] ?? []).find((item) => item.id === itemId)
+          : undefined
+        if (itemId && !existing) return { outcome: 'not-found' as const }
+        let merged = answers
+        if (existing && current !== baseVersion) {
+          const others = await changedSince(trx, plan.id, key, baseVersion, actor)
+          const names = await memberNames(trx, plan.id)
+          const pathOf = (field: string) => `${key}.${list.key}.${existing.id}.${field}`
+          const conflicts = collisions(
+            list.questions,
+            pathOf,
+            answers,
+            existing.answers,
+            others.baseText,
+            names,
+          )
+          if (conflicts.length > 0) {
+            return { outcome: 'conflict' as const, version: current, conflicts, changedBy: others.people }
+          }
+          merged = { ...answers }
+          for (const question of list.questions) {
+            const base = others.baseText.get(pathOf(question.key))
+            if (
+              base !== undefined &&
+              displayAnswer(question, answers[question.key] ?? null, names) === base
+            ) {
+              merged[question.key] = existing.answers[question.key] ?? null
+            }
+          }
+        }
+        let savedId = itemId ?? ''
+        const shared = existing
+          ? existing.shared === true
+          : options.shared === true && list.sharedBySiblings === true
+        const version = await commit(trx, actor, plan, section, options.correlationId, async () => {
+          if (existing) await updateItem(trx, planKey(plan), list, existing.id, merged)
+          else savedId = await insertItem(trx, planKey(plan), section, list, merged, shared)
+          return { touchesSiblings: shared }
+        })
+        return { outcome: 'saved' as const, version, itemId: savedId }
+      })
+    },
+
+    async removeItem(
+      actor: Person,
+      planId: string,
+      key: string,
+      list: ListDefinition,
+      itemId: string,
+      correlationId: string,
+    ): Promise<SaveOutcome> {
+      const section = required(key)
+      return db.transaction().execute(async (trx) => {
+        const plan = await reach(actor, planId, 'plan:update', trx)
+        if (!plan || !isUuid(itemId)) return { outcome: 'not-found' as const }
+        await lock(trx, plan.id, key)
+        const before = await readSection(trx, planKey(plan), section)
+        const existing = (before.content.lists[list.key] ?? []).find((item) => item.id === itemId)
+        if (!existing) return { outcome: 'not-found' as const }
+        const version = await commit(trx, actor, plan, section, correlationId, async () => {
+          await removeItem(trx, planKey(plan), list, itemId)
+          return { touchesSiblings: existing.shared === true }
+        })
+        return { outcome: 'saved' as const, version }
+      })
+    },
+
+    /** "Have you completed this section?": yes only when nothing it needs is missing. */
+    async setCompleted(
+      actor: Person,
+      planId: string,
+      key: string,
+      completed: boolean,
+      correlationId: string,
+    ): Promise<
+      { outcome: 'saved' } | { outcome: 'incomplete'; missing: string[] } | { outcome: 'not-found' }
+    > {
+      const section = required(key)
+      if (section.filledElsewhere) return { outcome: 'not-found' }
+      return db.transaction().execute(async (trx) => {
+        const plan = await reach(actor, planId, 'plan:update', trx)
+        if (!plan) return { outcome: 'not-found' as const }
+        await lock(trx, plan.id, key)
+        const now = await readSection(trx, planKey(plan), section)
+        if (completed) {
+          const missing = missingForCompletion(section, now.content)
+          if (missing.length > 0) return { outcome: 'incomplete' as const, missing }
+        }
+        if (now.completed === completed) return { outcome: 'saved' as const }
+        await trx
+          .updateTable('plan_sections')
+          .set({ completed })
+          .where('plan_id', '=', plan.id)
+          .where('key', '=', key)
+          .execute()
+        const yesNo = (value: boolean) => (value ? 'Yes' : 'No')
+        await bump(
+          trx,
+          actor,
+          plan,
+          key,
+          [
+            {
+              path: `${key}.completed`,
+              label: 'Section completed',
+              before: yesNo(now.completed),
+              after: yesNo(completed),
+            },
+          ],
+          correlationId,
+        )
+        return { outcome: 'saved' as const }
+      })
+    },
+
+    /**
+     * The API's PUT: the whole content of a section, only on the version the caller last read.
+     * Items with an id are changed, items without one added, items left out removed.
+     */
+    async replaceSection(
+      actor: Person,
+      planId: string,
+      key: string,
+      ifMatch: number,
+      content: SectionContent,
+      correlationId: string,
+    ): Promise<
+      | { outcome: 'saved'; state: SectionState }
+      | { outcome: 'stale'; state: SectionState }
+      | { outcome: 'unknown-item'; itemId: string }
+      | { outcome: 'not-found' }
+    > {
+      const section = required(key)
+      return db.transaction().execute(async (trx) => {
+        const plan = await reach(actor, planId, 'plan:update', trx)
+        if (!plan) return { outcome: 'not-found' as const }
+        const current = await lock(trx, plan.id, key)
+        if (current !== ifMatch) return { outcome: 'stale' as const, state: await state(trx, plan, section) }
+        const before = await readSection(trx, planKey(plan), section)
+        for (const list of section.lists) {
+          const known = new Set((before.content.lists[list.key] ?? []).map((item) => item.id))
+          for (const item of content.lists[list.key] ?? []) {
+            if (item.id && !known.has(item.id)) return { outcome: 'unknown-item' as const, itemId: item.id }
+          }
+        }
+        let touchesSiblings = false
+        await commit(trx, actor, plan, section, correlationId, async () => {
+          await writeAnswers(trx, plan.id, key, content.answers)
+          for (const list of section.lists) {
+            const given = content.lists[list.key] ?? []
+            const keep = new Set(given.map((item) => item.id).filter(Boolean))
+            for (const item of before.content.lists[list.key] ?? []) {
+              if (!keep.has(item.id)) {
+                await removeItem(trx, planKey(plan), list, item.id)
+                touchesSiblings ||= item.shared === true
+              }
+            }
+            for (const item of given) {
+              const wasShared = (before.content.lists[list.key] ?? []).find(
+                (old) => old.id === item.id,
+              )?.shared
+              if (item.id) await updateItem(trx, planKey(plan), list, item.id, item.answers)
+              else await insertItem(trx, planKey(plan), section, list, item.answers, item.shared === true)
+              touchesSiblings ||= item.shared === true || wasShared === true
+            }
+          }
+          return { touchesSiblings }
+        })
+        // A PUT on the right version always moves it on, so that two PUTs on one version never both succeed.
+        const after = await lock(trx, plan.id, key)
+        if (after === current) {
+          await trx
+            .updateTable('plan_sections')
+            .set({ version: sql`version + 1`, updated_at: new Date(), updated_by: actor.userId })
+            .where('plan_id', '=', plan.id)
+            .where('key', '=', key)
+            .execute()
+        }
+        return { outcome: 'saved' as const, state: await state(trx, plan, section) }
+      })
+    },
+
+    /** The plan's changes, newest first, each with who made it and the fields before and after. */
+    async history(actor: Person, planId: string) {
+      const plan = await reach(actor, planId, 'plan:view')
+      if (!plan) return null
+      const changes = await db
+        .selectFrom('plan_changes')
+        .leftJoin('users', 'users.id', 'plan_changes.changed_by')
+        .select([
+          'plan_changes.id',
+          'plan_changes.section',
+          'plan_changes.section_version as version',
+          'plan_changes.changed_at as changedAt',
+          'plan_changes.changes',
+          'users.name as changedBy',
+        ])
+        .where('plan_changes.plan_id', '=', plan.id)
+        .orderBy('plan_changes.changed_at', 'desc')
+        .orderBy('plan_changes.section_version', 'desc')
+        .limit(500)
+        .execute()
+      return {
+        plan,
+        changes: changes.map((change) => ({ ...change, changes: change.changes as FieldChange[] })),
+      }
+    },
+
+    /** Freezes the plan as it stands now as the next numbered version. */
+    async takeVersion(
+      actor: Actor & { kind: 'staff' },
+      planId: string,
+      reason: string,
+      correlationId: string,
+    ): Promise<{ outcome: 'taken'; number: number; hash: string } | { outcome: 'not-found' }> {
+      return db.transaction().execute(async (trx) => {
+        const plan = await reach(actor, planId, 'plan:version', trx)
+        if (!plan) return { outcome: 'not-found' as const }
+        await trx.selectFrom('plans').select('id').where('id', '=', plan.id).forUpdate().execute()
+        const snapshot = await snapshotOf(trx, plan)
+        const hash = snapshotHash(snapshot)
+        const last = await trx
+          .selectFrom('plan_versions')
+          .select(sql<number>`coalesce(max(number), 0)`.as('number'))
+          .where('plan_id', '=', plan.id)
+          .executeTakeFirstOrThrow()
+        const number = Number(last.number) + 1
+        await trx
+          .insertInto('plan_versions')
+          .values({
+            plan_id: plan.id,
+            number,
+            reason,
+            content: JSON.stringify(snapshot),
+            content_hash: hash,
+            taken_by: actor.userId,
+          })
+          .execute()
+        await recordAudit(trx, {
+          what: 'plan-version-taken',
+          who: actor.userId,
+          agencyId: plan.agencyId,
+          subjectType: 'child',
+          subjectId: plan.childId,
+          correlationId,
+          details: { planId: plan.id, number, hash },
+        })
+        return { outcome: 'taken' as const, number, hash }
+      })
+    },
+
+    async versions(actor: Person, planId: string) {
+      const plan = await reach(actor, planId, 'plan:view')
+      if (!plan) return null
+      const versions = await db
+        .selectFrom('plan_versions')
+        .leftJoin('users', 'users.id', 'plan_versions.taken_by')
+        .select([
+          'plan_versions.number',
+          'plan_versions.reason',
+          'plan_versions.content_hash as hash',
+          'plan_versions.taken_at as takenAt',
+          'users.name as takenBy',
+        ])
+        .where('plan_versions.plan_id', '=', plan.id)
+        .orderBy('plan_versions.number', 'desc')
+        .execute()
+      return { plan, versions }
+    },
+
+    async version(actor: Person, planId: string, number: number) {
+      const plan = await reach(actor, planId, 'plan:view')
+      if (!plan || !Number.isSafeInteger(number)) return null
+      const row = await db
+        .selectFrom('plan_versions')
+        .leftJoin('users', 'users.id', 'plan_versions.taken_by')
+        .select([
+          'plan_versions.number',
+          'plan_versions.reason',
+          'plan_versions.content',
+          'plan_versions.content_hash as hash',
+          'plan_versions.taken_at as takenAt',
+          'users.name as takenBy',
+        ])
+        .where('plan_versions.plan_id', '=', plan.id)
+        .where('plan_versions.number', '=', number)
+        .executeTakeFirst()
+      if (!row) return null
+      return { plan, version: { ...row, content: row.content as PlanSnapshot } }
+    },
+  }
+}
+
+/** The plan as it stands: front page and every section. */
+export async function snapshotOf(executor: Executor, plan: PlanHeader): Promise<PlanSnapshot> {
+  const adopters = plan.familyId
+    ? await executor
+        .selectFrom('adopters')
+        .select(['first_name', 'last_name', 'date_of_birth'])
+        .where('family_id', '=', plan.familyId)
+        .orderBy('position')
+        .execute()
+    : []
+  const sections: PlanSnapshot['sections'] = {}
+  for (const section of PLAN) {
+    const { content, completed } = await readSection(executor, planKey(plan), section)
+    sections[section.key] = { completed, content }
+  }
+  return {
+    status: plan.status,
+    dateAgreed: plan.dateAgreed,
+    child: {
+      firstName: plan.child.firstName,
+      lastName: plan.child.lastName,
+      dateOfBirth: plan.child.dateOfBirth,
+    },
+    adopters: adopters.map((adopter) => ({
+      firstName: adopter.first_name,
+      lastName: adopter.last_name,
+      dateOfBirth: adopter.date_of_birth,
+    })),
+    sections,
+  }
+}
+
+export type PlansService = ReturnType<typeof plansService>
