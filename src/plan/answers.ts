@@ -97,19 +97,21 @@ export function parseAnswers(questions: Question[], fields: Record<string, strin
 /** An item of a list must have its required answers before it is saved: it is a whole thing. */
 export function parseItem(list: ListDefinition, fields: Record<string, string>): ParsedAnswers {
   const parsed = parseAnswers(list.questions, fields)
-  if (!parsed.ok) return parsed
-  const errors: Record<string, string> = {}
+  const errors: Record<string, string> = parsed.ok ? {} : { ...parsed.errors }
+  const answers = parsed.ok ? parsed.answers : {}
+  const field = (question: Question) => (question.type === 'date' ? `${question.key}-day` : question.key)
   for (const question of list.questions) {
-    if (question.required && parsed.answers[question.key] === null) {
-      errors[question.type === 'date' ? `${question.key}-day` : question.key] = missingMessage(question)
+    const unreadable = Object.keys(errors).some((name) => name === question.key || name.startsWith(`${question.key}-`))
+    if (question.required && !unreadable && (answers[question.key] ?? null) === null) {
+      errors[field(question)] = missingMessage(question)
     }
   }
-  const start = parsed.answers.startOn
-  const end = parsed.answers.endOn
+  const start = answers.startOn
+  const end = answers.endOn
   if (typeof start === 'string' && typeof end === 'string' && end < start) {
     errors['endOn-day'] = 'End date must be the same as or after the start date'
   }
-  return Object.keys(errors).length > 0 ? { ok: false, errors } : parsed
+  return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, answers }
 }
 
 export function missingMessage(question: Question): string {

@@ -116,6 +116,8 @@ export async function childrenRoutes(app: FastifyInstance, { services }: { servi
         allocations: ownAgency ? await services.allocations.current(child.id) : null,
         canAllocate: can(actor, 'allocation:manage', { agencyId: child.agency_id }),
         canSeeAccess: can(actor, 'audit:read', { agencyId: child.agency_id }),
+        planId: actor.kind === 'staff' ? await services.plans.forChild(child.id) : null,
+        canStartPlan: can(actor, 'plan:create', { agencyId: child.agency_id }),
       })
     },
   )

@@ -186,6 +186,16 @@ export function familiesService(db: Db) {
         .execute()
     },
 
+    /** The family's adopters in order, for a plan's front page (the plan's own check decides who sees it). */
+    adoptersOf(familyId: string): Promise<Adopter[]> {
+      return db
+        .selectFrom('adopters')
+        .selectAll()
+        .where('family_id', '=', familyId)
+        .orderBy('position')
+        .execute()
+    },
+
     async add(actor: StaffActor, details: FamilyDetails, correlationId: string): Promise<string> {
       return db.transaction().execute(async (trx) => {
         const family = await trx

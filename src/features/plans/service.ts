@@ -320,6 +320,7 @@ export function plansService(db: Db) {
 
   return {
     reach,
+    facts: (plan: PlanHeader) => planFacts(db, plan),
 
     async forChild(childId: string): Promise<string | null> {
       if (!isUuid(childId)) return null

@@ -1,0 +1,217 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, test } from 'node:test'
+import { type TestApp, testApp } from '../../../test/support/app.ts'
+import { childForm } from '../../../test/support/children.ts'
+import { WebClient } from '../../../test/support/web-client.ts'
+
+// The plan's pages through the real app: start a plan, write a section, add, change and remove a
+// need, answer "Have you completed this section?", save versions and compare them; a stale save shows
+// both texts; nobody outside the agency finds the plan; no route changes a version.
+
+const idFrom = (location: unknown) => String(location).split('/')[2]?.split('?')[0] as string
+
+describe('plan pages', () => {
+  let t: TestApp
+  let worker: WebClient
+  let colleague: WebClient
+  let planId: string
+
+  before(async () => {
+    t = await testApp()
+    const agency = await t.addAgency()
+    worker = new WebClient(t.app)
+    await worker.signIn(await t.addUser(agency, 'social-worker'))
+    colleague = new WebClient(t.app)
+    await colleague.signIn(await t.addUser(agency, 'team-manager'))
+    await worker.get('/children/new')
+    const childId = idFrom((await worker.post('/children', childForm)).headers.location)
+    const page = await worker.get(`/children/${childId}`)
+    assert.match(page.body, /Start the adoption support plan/)
+    const started = await worker.post(`/children/${childId}/plan`, {})
+    planId = idFrom(started.headers.location)
+    assert.match(String(started.headers.location), /^\/plans\/[0-9a-f-]{36}\?saved=created$/)
+  })
+  after(() => t.close())
+
+  test('the task list shows each section’s status, derived from what is written', async () => {
+    const page = await worker.get(`/plans/${planId}`)
+    assert.equal(page.statusCode, 200)
+    assert.match(page.body, /0 of 4 sections completed/)
+    assert.match(page.body, /All about the child/)
+    assert.match(page.body, /Cannot start yet/)
+    assert.equal((page.body.match(/Not yet started/g) ?? []).length, 4)
+  })
+
+  test('a section is written, checked and completed; what is missing stops completion', async () => {
+    const form = await worker.get(`/plans/${planId}/sections/child`)
+    const version = /name="version" value="(\d+)"/.exec(form.body)?.[1] as string
+    const wrong = await worker.post(`/plans/${planId}/sections/child`, {
+      version,
+      whoTheyAre: 'Ada loves dinosaurs.',
+      ehcp: 'maybe',
+      action: 'save',
+    })
+    assert.match(wrong.body, /<title>Error: 2. All about the child/)
+    assert.match(wrong.body, /Ada loves dinosaurs\./, 'what was typed stays')
+    const saved = await worker.post(`/plans/${planId}/sections/child`, {
+      version,
+      whoTheyAre: 'Ada loves dinosaurs.',
+      action: 'save',
+    })
+    assert.equal(saved.headers.location, `/plans/${planId}/sections/child/check`)
+    await worker.get(`/plans/${planId}/sections/child/check`)
+    const early = await worker.post(`/plans/${planId}/sections/child/check`, { completed: 'yes' })
+    assert.match(early.body, /You cannot mark this section as completed yet/)
+    assert.match(early.body, /Enter the child’s understanding of their life story/)
+    const later = await worker.post(`/plans/${planId}/sections/child/check`, { completed: 'no' })
+    assert.equal(later.headers.location, `/plans/${planId}`)
+    assert.match((await worker.get(`/plans/${planId}`)).body, /In progress/)
+  })
+
+  test('needs are added, changed and removed with the “add another” pattern', async () => {
+    const form = await worker.get(`/plans/${planId}/sections/child`)
+    const version = /name="version" value="(\d+)"/.exec(form.body)?.[1] as string
+    const add = await worker.post(`/plans/${planId}/sections/child`, {
+      version,
+      whoTheyAre: 'Ada loves dinosaurs.',
+      lifeStory: 'She knows she has a tummy mummy.',
+      action: 'add:needs',
+    })
+    assert.equal(add.headers.location, `/plans/${planId}/sections/child/needs/new`, 'typed text saved first')
+    const itemForm = await worker.get(`/plans/${planId}/sections/child/needs/new`)
+    const itemVersion = /name="version" value="(\d+)"/.exec(itemForm.body)?.[1] as string
+    const incomplete = await worker.post(`/plans/${planId}/sections/child/needs/new`, {
+      version: itemVersion,
+      area: 'education',
+      description: 'Struggles with phonics',
+      'startOn-day': '31',
+      'startOn-month': '2',
+      'startOn-year': '2027',
+    })
+    assert.match(incomplete.body, /Enter support to be provided/)
+    assert.match(incomplete.body, /Start date must be a real date/)
+    assert.match(incomplete.body, /Struggles with phonics/)
+    const added = await worker.post(`/plans/${planId}/sections/child/needs/new`, {
+      version: itemVersion,
+      area: 'education',
+      description: 'Struggles with phonics',
+      expected: 'now',
+      support: 'Extra reading sessions at school',
+      providerOrganisation: 'Virtual school',
+      funding: 'education',
+      status: 'planned',
+    })
+    assert.equal(added.headers.location, `/plans/${planId}/sections/child#needs`)
+    const section = await worker.get(`/plans/${planId}/sections/child`)
+    assert.match(section.body, /Extra reading sessions at school/)
+    const itemId = /value="change:needs:([0-9a-f-]{36})"/.exec(section.body)?.[1] as string
+    const sectionVersion = /name="version" value="(\d+)"/.exec(section.body)?.[1] as string
+    const change = await worker.post(`/plans/${planId}/sections/child`, {
+      version: sectionVersion,
+      whoTheyAre: 'Ada loves dinosaurs.',
+      lifeStory: 'She knows she has a tummy mummy.',
+      action: `change:needs:${itemId}`,
+    })
+    assert.equal(change.headers.location, `/plans/${planId}/sections/child/needs/${itemId}`)
+    const changeForm = await worker.get(`/plans/${planId}/sections/child/needs/${itemId}`)
+    assert.match(changeForm.body, /value="Virtual school"/)
+    await worker.get(`/plans/${planId}/sections/child/needs/${itemId}/remove`)
+    const unanswered = await worker.post(`/plans/${planId}/sections/child/needs/${itemId}/remove`, {})
+    assert.match(unanswered.body, /Select yes if you want to remove this need/)
+    await worker.post(`/plans/${planId}/sections/child/needs/${itemId}/remove`, { confirm: 'yes' })
+    assert.doesNotMatch((await worker.get(`/plans/${planId}/sections/child`)).body, /Extra reading sessions/)
+    const history = await worker.get(`/plans/${planId}/history`)
+    assert.match(history.body, /Extra reading sessions at school/, 'the removed need stays in the history')
+  })
+
+  test('a save on a stale page keeps both people’s text and lets the second choose', async () => {
+    const mine = await worker.get(`/plans/${planId}/sections/adopters`)
+    const theirs = await colleague.get(`/plans/${planId}/sections/adopters`)
+    const version = /name="version" value="(\d+)"/.exec(mine.body)?.[1] as string
+    assert.equal(/name="version" value="(\d+)"/.exec(theirs.body)?.[1], version)
+    await worker.post(`/plans/${planId}/sections/adopters`, {
+      version,
+      strengths: 'Warm and funny',
+      action: 'save',
+    })
+    const clash = await colleague.post(`/plans/${planId}/sections/adopters`, {
+      version,
+      strengths: 'Experienced foster carers',
+      action: 'save',
+    })
+    assert.equal(clash.statusCode, 200)
+    assert.match(clash.body, /changed this section while you were editing/)
+    assert.match(clash.body, /Warm and funny/, 'their version is shown')
+    assert.match(clash.body, />Experienced foster carers</, 'yours stays in the box')
+    const newVersion = /name="version" value="(\d+)"/.exec(clash.body)?.[1] as string
+    assert.notEqual(newVersion, version)
+    const resolved = await colleague.post(`/plans/${planId}/sections/adopters`, {
+      version: newVersion,
+      strengths: 'Warm and funny; experienced foster carers',
+      action: 'save',
+    })
+    assert.equal(resolved.headers.location, `/plans/${planId}/sections/adopters/check`)
+  })
+
+  test('versions are saved, compared field by field, and no route changes them', async () => {
+    await worker.get(`/plans/${planId}/versions`)
+    const one = await worker.post(`/plans/${planId}/versions`, {})
+    assert.equal(one.headers.location, `/plans/${planId}/versions?saved=version`)
+    const form = await worker.get(`/plans/${planId}/sections/network`)
+    const version = /name="version" value="(\d+)"/.exec(form.body)?.[1] as string
+    await worker.post(`/plans/${planId}/sections/network/members/new`, {
+      version,
+      name: 'Priya Shah',
+      role: 'Child’s social worker',
+      organisation: 'Northshire Council',
+      'confirmedOn-day': '2',
+      'confirmedOn-month': '11',
+      'confirmedOn-year': '2026',
+    })
+    await worker.get(`/plans/${planId}/versions`)
+    await worker.post(`/plans/${planId}/versions`, {})
+    const list = await worker.get(`/plans/${planId}/versions`)
+    assert.match(list.body, /Version 2/)
+    const compared = await worker.get(`/plans/${planId}/compare?from=1&to=2`)
+    assert.equal(compared.statusCode, 200)
+    assert.match(compared.body, /Priya Shah/)
+    assert.match(compared.body, /2 November 2026/)
+    const before = await t.database.db
+      .selectFrom('plan_versions')
+      .select(['number', 'content_hash'])
+      .orderBy('number')
+      .execute()
+    for (const method of ['POST', 'PUT', 'PATCH', 'DELETE'] as const) {
+      for (const url of [`/plans/${planId}/versions/1`, `/api/v1/plans/${planId}/versions/1`]) {
+        const response = await t.app.inject({ method, url, payload: { reason: 'changed' } })
+        assert.ok([403, 404, 405].includes(response.statusCode), `${method} ${url}: ${response.statusCode}`)
+      }
+    }
+    const after = await t.database.db
+      .selectFrom('plan_versions')
+      .select(['number', 'content_hash'])
+      .orderBy('number')
+      .execute()
+    assert.deepEqual(after, before)
+  })
+
+  test('another agency’s worker finds no plan, and cannot start one', async () => {
+    const stranger = new WebClient(t.app)
+    await stranger.signIn(await t.addUser(await t.addAgency(), 'social-worker'))
+    for (const url of [
+      `/plans/${planId}`,
+      `/plans/${planId}/sections/child`,
+      `/plans/${planId}/history`,
+      `/plans/${planId}/versions`,
+    ]) {
+      assert.equal((await stranger.get(url)).statusCode, 404, url)
+    }
+    await stranger.get('/children')
+    const posted = await stranger.post(`/plans/${planId}/sections/child`, {
+      version: '1',
+      whoTheyAre: 'x',
+      action: 'save',
+    })
+    assert.equal(posted.statusCode, 404)
+  })
+})

@@ -1,0 +1,524 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import {
+  displayAnswer,
+  formFieldsOf,
+  type Item,
+  parseAnswers,
+  parseItem,
+  STATUS_TEXT,
+} from '../../plan/answers.ts'
+import { compareFields, itemTitle } from '../../plan/changes.ts'
+import {
+  type ListDefinition,
+  PLAN,
+  type SectionDefinition,
+  sectionDefinition,
+} from '../../plan/definition.ts'
+import { flattenSnapshot } from '../../plan/versions.ts'
+import { formFields, fromFieldErrors } from '../../platform/forms.ts'
+import { type Actor, can } from '../../platform/policy.ts'
+import type { Services } from '../../services.ts'
+import type { Conflict } from './service.ts'
+
+// The plan's pages: the front page and task list; a page per section with its questions and lists
+// ("add another"); a page per list item; check your answers with "Have you completed this
+// section?"; the history of changes; versions, and two versions side by side. All drawn from the
+// plan's definition. Buttons inside the section's form save what was typed before going anywhere.
+
+type Person = Actor & { kind: 'staff' | 'adopter' }
+
+const STATUS_NAMES: Record<string, string> = {
+  draft: 'Draft',
+  'with-adopters': 'With the adopters',
+  'at-panel': 'At panel',
+  'match-approved': 'Match approved',
+  agreed: 'Agreed',
+  'order-made': 'Adoption order made',
+  'post-order': 'After the adoption order',
+  closed: 'Closed',
+}
+
+const SAVED: Record<string, string> = {
+  created: 'Plan started',
+  version: 'Version saved',
+}
+
+function person(request: FastifyRequest): Person | null {
+  const actor = request.actor
+  return actor.kind === 'staff' || actor.kind === 'adopter' ? actor : null
+}
+
+type ItemView = Item & { title: string; display: Record<string, string> }
+
+function itemViews(list: ListDefinition, items: Item[], names: Map<string, string>): ItemView[] {
+  return items.map((item) => ({
+    ...item,
+    title: itemTitle(list, item, names),
+    display: Object.fromEntries(
+      list.questions.map((question) => [
+        question.key,
+        displayAnswer(question, item.answers[question.key] ?? null, names),
+      ]),
+    ),
+  }))
+}
+
+const memberOptions = (names: Map<string, string>) => [...names].map(([id, name]) => ({ id, name }))
+
+const byField = (conflicts: Conflict[]) =>
+  Object.fromEntries(conflicts.map((conflict) => [conflict.field, conflict]))
+
+export async function planRoutes(app: FastifyInstance, { services }: { services: Services }) {
+  const { plans } = services
+
+  app.post<{ Params: { id: string } }>(
+    '/children/:id/plan',
+    { config: { permission: 'plan:create' } },
+    async (request, reply) => {
+      const actor = request.actor
+      if (actor.kind !== 'staff') return reply.callNotFound()
+      const result = await plans.create(actor, request.params.id, request.id)
+      if (result.outcome === 'not-found') return reply.callNotFound()
+      return reply.redirect(`/plans/${result.planId}?saved=created`, 303)
+    },
+  )
+
+  app.get<{ Params: { id: string } }>(
+    '/plans/:id',
+    { config: { permission: 'plan:view' } },
+    async (request, reply) => {
+      const actor = person(request)
+      const found = actor && (await plans.view(actor, request.params.id, request.id))
+      if (!actor || !found) return reply.callNotFound()
+      const { plan, sections } = found
+      const canEdit = can(actor, 'plan:update', await plans.facts(plan))
+      const tasks = sections.map((section) => {
+        const definition = sectionDefinition(section.key) as SectionDefinition
+        const status = section.status
+        const tag =
+          status === 'completed'
+            ? { text: STATUS_TEXT[status] }
+            : status === 'in-progress'
+              ? { tag: { text: STATUS_TEXT[status], classes: 'govuk-tag--light-blue' } }
+              : status === 'not-started'
+                ? { tag: { text: STATUS_TEXT[status], classes: 'govuk-tag--blue' } }
+                : { text: STATUS_TEXT[status], classes: 'govuk-task-list__status--cannot-start-yet' }
+        const linkable = canEdit && status !== 'cannot-start'
+        return {
+          title: { text: `${definition.number}. ${definition.title}` },
+          hint: definition.filledElsewhere ? { text: definition.filledElsewhere } : undefined,
+          href: linkable
+            ? `/plans/${plan.id}/sections/${definition.key}${status === 'completed' ? '/check' : ''}`
+            : undefined,
+          status: tag,
+        }
+      })
+      const adopters = plan.familyId ? await services.families.adoptersOf(plan.familyId) : []
+      const saved = String((request.query as Record<string, unknown>).saved ?? '')
+      return reply.render('plans/views/plan.njk', {
+        title: `Adoption support plan: ${plan.child.firstName} ${plan.child.lastName}`,
+        plan,
+        adopters,
+        tasks,
+        statusText: STATUS_NAMES[plan.status] ?? plan.status,
+        completedCount: sections.filter((section) => section.status === 'completed').length,
+        editableCount: sections.filter((section) => section.status !== 'cannot-start').length,
+        saved: SAVED[saved] ?? null,
+      })
+    },
+  )
+
+  async function showSection(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    planId: string,
+    key: string,
+    overrides: {
+      values?: Record<string, string>
+      errors?: Record<string, string>
+      conflicts?: Conflict[]
+      changedBy?: string[]
+      version?: number
+    } = {},
+  ) {
+    const actor = person(request)
+    const found = actor && (await plans.section(actor, planId, key, request.id, 'plan:update'))
+    if (!found || found.definition.filledElsewhere) return reply.callNotFound()
+    const { plan, definition, state, memberNames } = found
+    const errors = overrides.errors ?? {}
+    const order = definition.questions.flatMap((question) =>
+      question.type === 'date'
+        ? [`${question.key}-day`, `${question.key}-month`, `${question.key}-year`]
+        : [question.key],
+    )
+    const conflicted = overrides.conflicts && overrides.conflicts.length > 0
+    return reply.render('plans/views/section.njk', {
+      title: `${definition.number}. ${definition.title}`,
+      plan,
+      definition,
+      version: overrides.version ?? state.version,
+      values: overrides.values ?? formFieldsOf(definition.questions, state.content.answers),
+      members: memberOptions(memberNames),
+      lists: Object.fromEntries(
+        definition.lists.map((list) => [
+          list.key,
+          itemViews(list, state.content.lists[list.key] ?? [], memberNames),
+        ]),
+      ),
+      conflicts: conflicted ? byField(overrides.conflicts ?? []) : null,
+      changedBy: overrides.changedBy ?? [],
+      ...(Object.keys(errors).length > 0 ? fromFieldErrors(errors, order) : {}),
+    })
+  }
+
+  app.get<{ Params: { id: string; key: string } }>(
+    '/plans/:id/sections/:key',
+    { config: { permission: 'plan:update' } },
+    async (request, reply) => showSection(request, reply, request.params.id, request.params.key),
+  )
+
+  app.post<{ Params: { id: string; key: string } }>(
+    '/plans/:id/sections/:key',
+    { config: { permission: 'plan:update' } },
+    async (request, reply) => {
+      const actor = person(request)
+      const definition = sectionDefinition(request.params.key)
+      if (!actor || !definition || definition.filledElsewhere) return reply.callNotFound()
+      const { id } = request.params
+      const fields = formFields(request.body)
+      const parsed = parseAnswers(definition.questions, fields)
+      if (!parsed.ok)
+        return showSection(request, reply, id, definition.key, { values: fields, errors: parsed.errors })
+      const baseVersion = Number(fields.version)
+      const saved = await plans.saveAnswers(
+        actor,
+        id,
+        definition.key,
+        baseVersion,
+        parsed.answers,
+        request.id,
+      )
+      if (saved.outcome === 'not-found') return reply.callNotFound()
+      if (saved.outcome === 'conflict') {
+        return showSection(request, reply, id, definition.key, {
+          values: fields,
+          conflicts: saved.conflicts,
+          changedBy: saved.changedBy,
+          version: saved.version,
+        })
+      }
+      const base = `/plans/${id}/sections/${definition.key}`
+      const [action = 'save', listKey = '', itemId = ''] = (fields.action ?? 'save').split(':')
+      const list = definition.lists.find((candidate) => candidate.key === listKey)
+      if (action === 'add' && list) return reply.redirect(`${base}/${list.key}/new`, 303)
+      if (action === 'change' && list && itemId) return reply.redirect(`${base}/${list.key}/${itemId}`, 303)
+      if (action === 'remove' && list && itemId)
+        return reply.redirect(`${base}/${list.key}/${itemId}/remove`, 303)
+      return reply.redirect(`${base}/check`, 303)
+    },
+  )
+
+  type ItemParams = { id: string; key: string; list: string; itemId?: string }
+
+  async function itemContext(request: FastifyRequest<{ Params: ItemParams }>) {
+    const actor = person(request)
+    const { id, key, list: listKey, itemId } = request.params
+    const found = actor && (await plans.section(actor, id, key, request.id, 'plan:update'))
+    const list = found?.definition.lists.find((candidate) => candidate.key === listKey)
+    if (!actor || !found || !list) return null
+    const item = itemId
+      ? (found.state.content.lists[list.key] ?? []).find((candidate) => candidate.id === itemId)
+      : undefined
+    if (itemId && !item) return null
+    return { actor, ...found, list, item }
+  }
+
+  async function showItem(
+    request: FastifyRequest<{ Params: ItemParams }>,
+    reply: FastifyReply,
+    overrides: {
+      values?: Record<string, string>
+      errors?: Record<string, string>
+      conflicts?: Conflict[]
+      changedBy?: string[]
+      version?: number
+    } = {},
+  ) {
+    const context = await itemContext(request)
+    if (!context) return reply.callNotFound()
+    const { plan, definition, state, list, item, memberNames } = context
+    const base = `/plans/${plan.id}/sections/${definition.key}`
+    const errors = overrides.errors ?? {}
+    const order = list.questions.flatMap((question) =>
+      question.type === 'date'
+        ? [`${question.key}-day`, `${question.key}-month`, `${question.key}-year`]
+        : [question.key],
+    )
+    const values = overrides.values ?? {
+      ...formFieldsOf(list.questions, item?.answers ?? {}),
+      shared: item?.shared ? 'yes' : '',
+    }
+    return reply.render('plans/views/item.njk', {
+      title: item
+        ? `Change ${list.itemName}: ${itemTitle(list, item, memberNames)}`
+        : `Add a ${list.itemName}`,
+      plan,
+      definition,
+      list,
+      action: item ? `${base}/${list.key}/${item.id}` : `${base}/${list.key}/new`,
+      back: `${base}#${list.key}`,
+      version: overrides.version ?? state.version,
+      values,
+      members: memberOptions(memberNames),
+      canShare: list.sharedBySiblings === true && plan.child.siblingGroupId !== null && !item,
+      conflicts: overrides.conflicts?.length ? byField(overrides.conflicts) : null,
+      changedBy: overrides.changedBy ?? [],
+      ...(Object.keys(errors).length > 0 ? fromFieldErrors(errors, order) : {}),
+    })
+  }
+
+  for (const path of ['/plans/:id/sections/:key/:list/new', '/plans/:id/sections/:key/:list/:itemId']) {
+    app.get<{ Params: ItemParams }>(path, { config: { permission: 'plan:update' } }, async (request, reply) =>
+      showItem(request, reply),
+    )
+    app.post<{ Params: ItemParams }>(
+      path,
+      { config: { permission: 'plan:update' } },
+      async (request, reply) => {
+        const context = await itemContext(request)
+        if (!context) return reply.callNotFound()
+        const { actor, plan, definition, list, item } = context
+        const fields = formFields(request.body)
+        const parsed = parseItem(list, fields)
+        if (!parsed.ok) return showItem(request, reply, { values: fields, errors: parsed.errors })
+        const saved = await plans.saveItem(
+          actor,
+          plan.id,
+          definition.key,
+          list,
+          item?.id ?? null,
+          Number(fields.version),
+          parsed.answers,
+          {
+            shared: fields.shared === 'yes',
+            correlationId: request.id,
+          },
+        )
+        if (saved.outcome === 'not-found') return reply.callNotFound()
+        if (saved.outcome === 'conflict') {
+          return showItem(request, reply, {
+            values: fields,
+            conflicts: saved.conflicts,
+            changedBy: saved.changedBy,
+            version: saved.version,
+          })
+        }
+        return reply.redirect(`/plans/${plan.id}/sections/${definition.key}#${list.key}`, 303)
+      },
+    )
+  }
+
+  const removePath = '/plans/:id/sections/:key/:list/:itemId/remove'
+  async function showRemove(
+    request: FastifyRequest<{ Params: ItemParams }>,
+    reply: FastifyReply,
+    errors: Record<string, string> = {},
+  ) {
+    const context = await itemContext(request)
+    if (!context?.item) return reply.callNotFound()
+    const { plan, definition, list, item, memberNames } = context
+    const base = `/plans/${plan.id}/sections/${definition.key}`
+    return reply.render('plans/views/remove.njk', {
+      title: `Are you sure you want to remove this ${list.itemName}?`,
+      itemTitle: itemTitle(list, item, memberNames),
+      action: `${base}/${list.key}/${item.id}/remove`,
+      back: `${base}#${list.key}`,
+      ...(errors.confirm ? fromFieldErrors(errors, ['confirm']) : {}),
+    })
+  }
+  app.get<{ Params: ItemParams }>(
+    removePath,
+    { config: { permission: 'plan:update' } },
+    async (request, reply) => showRemove(request, reply),
+  )
+  app.post<{ Params: ItemParams }>(
+    removePath,
+    { config: { permission: 'plan:update' } },
+    async (request, reply) => {
+      const context = await itemContext(request)
+      if (!context?.item) return reply.callNotFound()
+      const { actor, plan, definition, list, item } = context
+      const confirm = formFields(request.body).confirm
+      if (confirm !== 'yes' && confirm !== 'no') {
+        return showRemove(request, reply, {
+          confirm: `Select yes if you want to remove this ${list.itemName}`,
+        })
+      }
+      if (confirm === 'yes') {
+        const removed = await plans.removeItem(actor, plan.id, definition.key, list, item.id, request.id)
+        if (removed.outcome === 'not-found') return reply.callNotFound()
+      }
+      return reply.redirect(`/plans/${plan.id}/sections/${definition.key}#${list.key}`, 303)
+    },
+  )
+
+  async function showCheck(
+    request: FastifyRequest<{ Params: { id: string; key: string } }>,
+    reply: FastifyReply,
+    errors: Record<string, string> = {},
+  ) {
+    const actor = person(request)
+    const found =
+      actor && (await plans.section(actor, request.params.id, request.params.key, request.id, 'plan:update'))
+    if (!found || found.definition.filledElsewhere) return reply.callNotFound()
+    const { plan, definition, state, memberNames } = found
+    return reply.render('plans/views/check.njk', {
+      title: `Check your answers: ${definition.title}`,
+      plan,
+      definition,
+      answers: Object.fromEntries(
+        definition.questions.map((question) => [
+          question.key,
+          displayAnswer(question, state.content.answers[question.key] ?? null, memberNames),
+        ]),
+      ),
+      lists: Object.fromEntries(
+        definition.lists.map((list) => [
+          list.key,
+          itemViews(list, state.content.lists[list.key] ?? [], memberNames),
+        ]),
+      ),
+      completed: state.completed,
+      touched: state.status !== 'not-started',
+      ...(errors.completed ? fromFieldErrors(errors, ['completed']) : {}),
+    })
+  }
+
+  app.get<{ Params: { id: string; key: string } }>(
+    '/plans/:id/sections/:key/check',
+    { config: { permission: 'plan:update' } },
+    async (request, reply) => showCheck(request, reply),
+  )
+
+  app.post<{ Params: { id: string; key: string } }>(
+    '/plans/:id/sections/:key/check',
+    { config: { permission: 'plan:update' } },
+    async (request, reply) => {
+      const actor = person(request)
+      if (!actor || !sectionDefinition(request.params.key)) return reply.callNotFound()
+      const answer = formFields(request.body).completed
+      if (answer !== 'yes' && answer !== 'no') {
+        return showCheck(request, reply, { completed: 'Select whether you have completed this section' })
+      }
+      const result = await plans.setCompleted(
+        actor,
+        request.params.id,
+        request.params.key,
+        answer === 'yes',
+        request.id,
+      )
+      if (result.outcome === 'not-found') return reply.callNotFound()
+      if (result.outcome === 'incomplete') {
+        return showCheck(request, reply, {
+          completed: `You cannot mark this section as completed yet. ${result.missing.join('. ')}.`,
+        })
+      }
+      return reply.redirect(`/plans/${request.params.id}`, 303)
+    },
+  )
+
+  app.get<{ Params: { id: string } }>(
+    '/plans/:id/history',
+    { config: { permission: 'plan:view' } },
+    async (request, reply) => {
+      const actor = person(request)
+      const found = actor && (await plans.history(actor, request.params.id))
+      if (!found) return reply.callNotFound()
+      return reply.render('plans/views/history.njk', {
+        title: 'Every change to this plan',
+        plan: found.plan,
+        changes: found.changes,
+        sectionTitles: Object.fromEntries(
+          PLAN.map((section) => [section.key, `${section.number}. ${section.title}`]),
+        ),
+      })
+    },
+  )
+
+  app.get<{ Params: { id: string } }>(
+    '/plans/:id/versions',
+    { config: { permission: 'plan:view' } },
+    async (request, reply) => {
+      const actor = person(request)
+      const found = actor && (await plans.versions(actor, request.params.id))
+      if (!actor || !found) return reply.callNotFound()
+      const saved = String((request.query as Record<string, unknown>).saved ?? '')
+      return reply.render('plans/views/versions.njk', {
+        title: 'Versions of this plan',
+        plan: found.plan,
+        versions: found.versions,
+        canTake: can(actor, 'plan:version', await plans.facts(found.plan)),
+        saved: SAVED[saved] ?? null,
+      })
+    },
+  )
+
+  app.post<{ Params: { id: string } }>(
+    '/plans/:id/versions',
+    { config: { permission: 'plan:version' } },
+    async (request, reply) => {
+      const actor = request.actor
+      if (actor.kind !== 'staff') return reply.callNotFound()
+      const taken = await plans.takeVersion(actor, request.params.id, 'Saved by the lead worker', request.id)
+      if (taken.outcome === 'not-found') return reply.callNotFound()
+      return reply.redirect(`/plans/${request.params.id}/versions?saved=version`, 303)
+    },
+  )
+
+  app.get<{ Params: { id: string; number: string } }>(
+    '/plans/:id/versions/:number',
+    { config: { permission: 'plan:view' } },
+    async (request, reply) => {
+      const actor = person(request)
+      const found = actor && (await plans.version(actor, request.params.id, Number(request.params.number)))
+      if (!found) return reply.callNotFound()
+      return reply.render('plans/views/version.njk', {
+        title: `Version ${found.version.number}`,
+        plan: found.plan,
+        version: found.version,
+        fields: flattenSnapshot(found.version.content),
+      })
+    },
+  )
+
+  app.get<{ Params: { id: string } }>(
+    '/plans/:id/compare',
+    { config: { permission: 'plan:view' } },
+    async (request, reply) => {
+      const actor = person(request)
+      const query = request.query as Record<string, unknown>
+      const from = Number(query.from)
+      const to = Number(query.to)
+      if (!actor) return reply.callNotFound()
+      const [left, right] = await Promise.all([
+        plans.version(actor, request.params.id, from),
+        plans.version(actor, request.params.id, to),
+      ])
+      if (!left || !right) return reply.callNotFound()
+      const rows = compareFields(
+        flattenSnapshot(left.version.content),
+        flattenSnapshot(right.version.content),
+      )
+      const onlyChanged = query.all !== 'yes'
+      return reply.render('plans/views/compare.njk', {
+        title: `Version ${left.version.number} and version ${right.version.number}`,
+        plan: left.plan,
+        left: left.version,
+        right: right.version,
+        rows: onlyChanged ? rows.filter((row) => row.changed) : rows,
+        changedCount: rows.filter((row) => row.changed).length,
+        onlyChanged,
+      })
+    },
+  )
+}
