@@ -6,6 +6,7 @@ import { auditService } from './features/audit/service.ts'
 import { childrenService } from './features/children/service.ts'
 import { familiesService } from './features/families/service.ts'
 import { invitationsService } from './features/invitations/service.ts'
+import { plansService } from './features/plans/service.ts'
 import { signInService } from './features/sign-in/service.ts'
 import { staffService } from './features/staff/service.ts'
 import { queueMail } from './platform/mail/outbox.ts'
@@ -23,6 +24,7 @@ export function services(db: Db, config: Pick<Config, 'sessionIdleMinutes'>) {
     allocations: allocationsService(db),
     staff: staffService(db),
     families: familiesService(db),
+    plans: plansService(db),
     audit: auditService(db),
     invitations: invitationsService(db, async (trx, message) => {
       await queueMail(trx, message)

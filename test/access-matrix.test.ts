@@ -5,6 +5,7 @@ import { accounts } from '../src/features/accounts/service.ts'
 import { allocationsService } from '../src/features/allocations/service.ts'
 import { childDetails, childrenService } from '../src/features/children/service.ts'
 import { familiesService } from '../src/features/families/service.ts'
+import { plansService } from '../src/features/plans/service.ts'
 import type { Actor } from '../src/platform/policy.ts'
 import type { StaffRole } from '../src/platform/roles.ts'
 import { type TestApp, type TestUser, testApp } from './support/app.ts'
@@ -66,6 +67,11 @@ const expected: Record<string, Outcome[]> = {
   'manage staff accounts': [D, D, D, D, D, D, D, A, D, D, D, D, D],
   'read the audit log': [D, D, D, D, D, D, D, A, D, D, D, D, D],
   'see who has seen the child’s record': [D, D, D, D, D, D, D, A, D, D, D, D, D],
+  'view the plan, in draft': [A, A, A, A, D, D, D, D, D, D, A, D, D],
+  'view the plan, while it is at panel': [A, A, A, A, D, A, A, D, D, D, A, A, D],
+  'view the plan, after the panel': [A, A, A, A, D, D, D, D, D, D, A, A, D],
+  'change the plan': [A, A, D, D, D, D, D, D, D, D, A, D, D],
+  'view the plan (API)': [A, A, A, A, D, D, D, D, D, D, A, D, D],
 }
 
 const allowed = (status: number) => status >= 200 && status < 400
@@ -87,7 +93,11 @@ describe('access matrix', () => {
   const who = new Map<Person, Who>()
   let childId: string
   let familyId: string
+  let planId: string
   let version = 1
+  // Where the plan is in its life: set directly, as the lifecycle would, to test who sees it when.
+  const planStatus = (status: string) =>
+    t.database.db.updateTable('plans').set({ status }).where('id', '=', planId).execute()
 
   before(async () => {
     t = await testApp()
@@ -160,6 +170,9 @@ describe('access matrix', () => {
       (users['interagency worker'] as TestUser).id,
       'matrix',
     )
+    const plan = await plansService(db).create(actor, childId, 'matrix')
+    if (plan.outcome !== 'created') throw new Error('plan not created')
+    planId = plan.planId
     users['adopter of this family'] = await t.addAdopterAccount(familyId, agency, { wholeFamily: true })
     users['adopter of another family'] = await t.addAdopterAccount(otherFamily, agency, { wholeFamily: true })
 
@@ -254,6 +267,35 @@ describe('access matrix', () => {
     },
     { name: 'manage staff accounts', run: async ({ web }) => (await web.get('/staff')).statusCode },
     { name: 'read the audit log', run: async ({ web }) => (await web.get('/audit')).statusCode },
+    {
+      name: 'view the plan, in draft',
+      run: async ({ web }) => {
+        await planStatus('draft')
+        return (await web.get(`/plans/${planId}`)).statusCode
+      },
+    },
+    {
+      name: 'view the plan, while it is at panel',
+      run: async ({ web }) => {
+        await planStatus('at-panel')
+        return (await web.get(`/plans/${planId}`)).statusCode
+      },
+    },
+    {
+      name: 'view the plan, after the panel',
+      run: async ({ web }) => {
+        await planStatus('match-approved')
+        return (await web.get(`/plans/${planId}`)).statusCode
+      },
+    },
+    {
+      name: 'change the plan',
+      run: async ({ web }) => (await web.get(`/plans/${planId}/sections/child`)).statusCode,
+    },
+    {
+      name: 'view the plan (API)',
+      run: ({ token }) => api(token, 'GET', `/api/v1/plans/${planId}`),
+    },
     {
       name: 'see who has seen the child’s record',
       run: async ({ web }) => (await web.get(`/audit/children/${childId}`)).statusCode,

@@ -152,13 +152,11 @@ const rules: Record<Action, (actor: Actor, resource: Resource | undefined) => bo
   'plan:view': (actor, plan) =>
     (actor.kind !== 'adopter' && rules['child:view'](actor, plan)) ||
     (isStaff(actor, ['panel-member', 'decision-maker']) &&
-      plan !== undefined &&
-      sameAgency(actor, plan) &&
-      plan.planStatus === 'at-panel') ||
+      (plan === undefined || (sameAgency(actor, plan) && plan.planStatus === 'at-panel'))) ||
     (actor.kind === 'adopter' &&
-      plan !== undefined &&
-      plan.familyId === actor.familyId &&
-      PLAN_STATUSES_SHARED_WITH_ADOPTERS.includes(plan.planStatus ?? '')),
+      (plan === undefined ||
+        (plan.familyId === actor.familyId &&
+          PLAN_STATUSES_SHARED_WITH_ADOPTERS.includes(plan.planStatus ?? '')))),
   'plan:create': (actor, child) => isStaff(actor, WRITERS) && sameAgency(actor, child),
   // The placing agency's workers write the plan; the approving agency's worker allocated to the
   // family writes with them (they know the adopters best).

@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test'
 import { type TestApp, testApp } from '../../../test/support/app.ts'
 import { childForm } from '../../../test/support/children.ts'
 import { WebClient } from '../../../test/support/web-client.ts'
+import { accounts } from '../accounts/service.ts'
 
 // The plan's pages through the real app: start a plan, write a section, add, change and remove a
 // need, answer "Have you completed this section?", save versions and compare them; a stale save shows
@@ -193,6 +194,52 @@ describe('plan pages', () => {
       .orderBy('number')
       .execute()
     assert.deepEqual(after, before)
+  })
+
+  test('the API reads a section with its ETag and writes only with the right If-Match', async () => {
+    const user = await t.addUser(
+      await t.database.db
+        .selectFrom('plans')
+        .select('agency_id')
+        .executeTakeFirstOrThrow()
+        .then((row) => row.agency_id),
+      'social-worker',
+    )
+    const token = await (await import('../accounts/service.ts')).accounts(t.database.db).addToken(user.id, 1)
+    const call = (
+      method: 'GET' | 'PUT',
+      url: string,
+      payload?: object,
+      headers: Record<string, string> = {},
+    ) => t.app.inject({ method, url, payload, headers: { authorization: `Bearer ${token}`, ...headers } })
+    const url = `/api/v1/plans/${planId}/sections/birth-family`
+    const read = await call('GET', url)
+    assert.equal(read.statusCode, 200)
+    const etag = String(read.headers.etag)
+    const content = {
+      relatives: [
+        { relative: 'Birth mother', relationship: 'Mother', support: 'Counselling', providedBy: 'PAC-UK' },
+      ],
+    }
+    assert.equal((await call('PUT', url, { content })).statusCode, 428)
+    assert.equal(
+      (await call('PUT', url, { content: { relatives: [{ relative: 'x' }] } }, { 'if-match': etag }))
+        .statusCode,
+      422,
+    )
+    const [one, two] = await Promise.all([
+      call('PUT', url, { content }, { 'if-match': etag }),
+      call('PUT', url, { content }, { 'if-match': etag }),
+    ])
+    assert.deepEqual([one.statusCode, two.statusCode].sort(), [200, 412])
+    const stale = one.statusCode === 412 ? one : two
+    assert.equal(
+      stale.json().content.relatives[0].relative,
+      'Birth mother',
+      'a 412 carries the current content',
+    )
+    const plan = await call('GET', `/api/v1/plans/${planId}`)
+    assert.equal(plan.json().sections.length, 5)
   })
 
   test('another agency’s worker finds no plan, and cannot start one', async () => {
