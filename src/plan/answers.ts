@@ -101,7 +101,9 @@ export function parseItem(list: ListDefinition, fields: Record<string, string>):
   const answers = parsed.ok ? parsed.answers : {}
   const field = (question: Question) => (question.type === 'date' ? `${question.key}-day` : question.key)
   for (const question of list.questions) {
-    const unreadable = Object.keys(errors).some((name) => name === question.key || name.startsWith(`${question.key}-`))
+    const unreadable = Object.keys(errors).some(
+      (name) => name === question.key || name.startsWith(`${question.key}-`),
+    )
     if (question.required && !unreadable && (answers[question.key] ?? null) === null) {
       errors[field(question)] = missingMessage(question)
     }
