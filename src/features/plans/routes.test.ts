@@ -205,7 +205,7 @@ describe('plan pages', () => {
         .then((row) => row.agency_id),
       'social-worker',
     )
-    const token = await (await import('../accounts/service.ts')).accounts(t.database.db).addToken(user.id, 1)
+    const token = await accounts(t.database.db).addToken(user.id, 1)
     const call = (
       method: 'GET' | 'PUT',
       url: string,
