@@ -24,6 +24,7 @@ import { operationsRoutes } from './features/operations/routes.ts'
 import { pagesRoutes } from './features/pages/routes.ts'
 import { planRoutes } from './features/plans/routes.ts'
 import { signInRoutes } from './features/sign-in/routes.ts'
+import { singleSignOnRoutes } from './features/single-sign-on/routes.ts'
 import { staffRoutes } from './features/staff/routes.ts'
 import { errorHandler, notFound } from './platform/errors.ts'
 import { loggerOptions, requestId } from './platform/logging.ts'
@@ -138,6 +139,7 @@ export async function buildApp(config: Config, services: Services): Promise<Fast
   await app.register(operationsRoutes, { services, registry })
   await app.register(pagesRoutes)
   await app.register(signInRoutes, { services, config })
+  await app.register(singleSignOnRoutes, { services, config })
   await app.register(childrenRoutes, { services })
   await app.register(allocationRoutes, { services })
   await app.register(staffRoutes, { services })

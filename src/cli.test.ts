@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict'
 import { type ChildProcess, spawn } from 'node:child_process'
-import { rmSync } from 'node:fs'
-import { createServer } from 'node:net'
+import { rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { PGlite } from '@electric-sql/pglite'
 import { newDataDir } from '../test/support/database.ts'
+import { freePort } from '../test/support/ports.ts'
 
 // The operator CLI as operators run it: a separate process, its stdout captured by scripts.
 
@@ -28,15 +29,6 @@ function cli(dataDir: string, ...args: string[]): Promise<Result> {
       stderr += chunk
     })
     child.on('close', (code) => resolve({ code, stdout, stderr }))
-  })
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
-    })
   })
 }
 
@@ -132,6 +124,34 @@ describe('operator CLI', () => {
     const verify = await cli(dataDir, 'audit', 'verify')
     assert.equal(verify.code, 0)
     assert.match(verify.stdout, /Audit log intact: \d+ events/)
+  })
+
+  test('sso set reads the client secret from a file; sso show never prints it', async () => {
+    const agencyId = await withEmbedded(dataDir, async (db) => {
+      const { rows } = await db.query<{ id: string }>(
+        `select id from agencies where name = 'Thames Adoption'`,
+      )
+      return rows[0]?.id as string
+    })
+    const secretFile = join(dataDir, 'client-secret')
+    writeFileSync(secretFile, 'not-in-any-process-list\n', { mode: 0o600 })
+    const issuer = 'https://login.microsoftonline.com/0b6f5c1e-5a4e-4c5e-9d1a-2f0b8e7c4d21/v2.0'
+    const set = await cli(
+      dataDir,
+      ...['sso', 'set', '--agency', agencyId, '--issuer', issuer, '--client-id', 'adoption-support'],
+      ...['--client-secret-file', secretFile, '--enforces-mfa'],
+    )
+    assert.equal(set.code, 0, set.stderr)
+    assert.equal(set.stdout, `${agencyId}\n`)
+    const show = await cli(dataDir, 'sso', 'show', '--agency', agencyId)
+    assert.equal(show.code, 0, show.stderr)
+    assert.match(
+      show.stdout,
+      new RegExp(`^issuer: ${issuer}\nclient id: adoption-support\nclient secret: set\n`),
+    )
+    assert.match(show.stdout, /enforces MFA: yes/)
+    const stored = await withEmbedded(dataDir, (db) => db.query('select * from identity_providers'))
+    assert.doesNotMatch(`${show.stdout}${JSON.stringify(stored.rows)}`, /not-in-any-process-list/)
   })
 
   test('mistakes are explained on stderr with a failing exit code', async () => {

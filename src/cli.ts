@@ -6,6 +6,9 @@ import { DatabaseBusyError } from './db/lock.ts'
 import { AccountError, accounts } from './features/accounts/service.ts'
 import { allocationsService } from './features/allocations/service.ts'
 import { describeSignIns, loadDemo } from './features/demo/demo.ts'
+import { describeIdentityProvider, setIdentityProvider } from './features/single-sign-on/cli.ts'
+import { ProviderError } from './features/single-sign-on/providers.ts'
+import { singleSignOn } from './features/single-sign-on/service.ts'
 import { verifyAuditChain } from './platform/audit.ts'
 import { totpCode } from './platform/totp.ts'
 
@@ -19,6 +22,11 @@ const USAGE = `Usage: npm run cli -- <command>
                                                                  prints the user id
   token add --user ID [--days N]                                 prints an API token
   allocate --user ID --child ID                                  gives a worker or IRO a child's case
+  sso set --agency ID --issuer URL --client-id ID [--client-secret-file PATH] [--enforces-mfa]
+                                                                 sets the agency's OpenID provider for
+                                                                 single sign-on; without the file, the
+                                                                 secret is read from standard input
+  sso show --agency ID                                           shows it (never the secret)
   migrate                                                        prints the migrations applied
   demo                                                           loads demo data, prints sign-ins
   audit verify                                                   checks the audit log's hash chain
@@ -69,6 +77,10 @@ async function run(argv: string[]): Promise<string> {
       user: { type: 'string' },
       child: { type: 'string' },
       days: { type: 'string' },
+      issuer: { type: 'string' },
+      'client-id': { type: 'string' },
+      'client-secret-file': { type: 'string' },
+      'enforces-mfa': { type: 'boolean' },
       help: { type: 'boolean' },
     },
   })
@@ -112,6 +124,20 @@ async function run(argv: string[]): Promise<string> {
         if (result.outcome === 'allocated') return result.id
         throw new CommandFailed(ALLOCATION_FAILURES[result.outcome])
       })
+    case 'sso set':
+      return withDatabase(({ db }) =>
+        setIdentityProvider(singleSignOn(db, readConfig()).providers, {
+          agencyId: required(options, 'agency'),
+          issuer: required(options, 'issuer'),
+          clientId: required(options, 'client-id'),
+          clientSecretFile: options['client-secret-file'],
+          enforcesMfa: values['enforces-mfa'] === true,
+        }),
+      )
+    case 'sso show':
+      return withDatabase(({ db }) =>
+        describeIdentityProvider(singleSignOn(db, readConfig()).providers, required(options, 'agency')),
+      )
     case 'migrate':
       return withDatabase(async (_handle, applied) => applied.join('\n'))
     case 'demo':
@@ -146,7 +172,7 @@ try {
     process.stderr.write(`${problems.join('\n')}\n`)
     process.exit(1)
   }
-  const expected = [AccountError, CommandFailed, ConfigError, DatabaseBusyError]
+  const expected = [AccountError, CommandFailed, ConfigError, DatabaseBusyError, ProviderError]
   if (expected.some((kind) => error instanceof kind)) {
     process.stderr.write(`${(error as Error).message}\n`)
     process.exit(1)

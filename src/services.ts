@@ -8,18 +8,23 @@ import { familiesService } from './features/families/service.ts'
 import { invitationsService } from './features/invitations/service.ts'
 import { plansService } from './features/plans/service.ts'
 import { signInService } from './features/sign-in/service.ts'
+import { singleSignOn } from './features/single-sign-on/service.ts'
 import { staffService } from './features/staff/service.ts'
 import { queueMail } from './platform/mail/outbox.ts'
 import { sessionStore } from './platform/sessions.ts'
 
 // Composition by plain functions: the database in, every service out. Tests build the same.
-export function services(db: Db, config: Pick<Config, 'sessionIdleMinutes'>) {
+export function services(
+  db: Db,
+  config: Pick<Config, 'sessionIdleMinutes' | 'env' | 'sessionSecret' | 'serviceUrl'>,
+) {
   const accountsService = accounts(db)
   return {
     db,
     accounts: accountsService,
     sessions: sessionStore(db, config.sessionIdleMinutes),
     signIn: signInService(db, accountsService),
+    singleSignOn: singleSignOn(db, config),
     children: childrenService(db),
     allocations: allocationsService(db),
     staff: staffService(db),

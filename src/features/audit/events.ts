@@ -26,6 +26,9 @@ export const EVENT_NAMES: Readonly<Record<string, string>> = {
   'account-locked': 'Account locked after failed sign-ins',
   'sign-in-refused-locked': 'Tried to sign in while locked out',
   'second-factor-set-up': 'Set up an authenticator app',
+  'organisation-account-linked': 'Linked their organisation account (single sign-on)',
+  'organisation-account-accepted': 'Signed in with their organisation account; authenticator code to follow',
+  'identity-provider-set': 'Set the agency’s sign-in service for organisation accounts',
   'session-ended-by-user': 'Ended one of their sessions',
   'audit-exported': 'Downloaded who has seen a child’s record',
 }

@@ -41,6 +41,10 @@ const FIELD_LABELS: Record<string, string> = {
   adopters: 'Number of adopters',
   format: 'Format',
   people: 'People listed',
+  reason: 'Reason',
+  issuer: 'Sign-in service',
+  enforcesMfa: 'Sign-in service checks a second factor',
+  identitiesUnlinked: 'Organisation accounts unlinked',
 }
 
 // Internal references that mean nothing to a reader and name nobody.
@@ -50,6 +54,7 @@ const WORDS: Record<string, string> = {
   password: 'Password',
   'second-factor': 'Code from the authenticator app',
   'password-and-totp': 'Password and authenticator app',
+  'single-sign-on': 'Organisation account (single sign-on)',
   csv: 'Spreadsheet (CSV)',
 }
 

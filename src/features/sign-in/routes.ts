@@ -11,7 +11,12 @@ import type { Services } from '../../services.ts'
 // Sign in with an e-mail address and password, then a code from an authenticator app, which staff
 // set up the first time they sign in. Sign out, and the page that says you were signed out.
 
-const SIGN_IN_LIMIT = { max: 20, timeWindow: '1 minute' }
+export const SIGN_IN_LIMIT = { max: 20, timeWindow: '1 minute' }
+
+export const renderLocked = (reply: FastifyReply, until: Date) =>
+  reply
+    .code(200)
+    .render('sign-in/views/locked.njk', { title: 'Your account is locked', until: londonTime(until) })
 
 export async function signInRoutes(
   app: FastifyInstance,
@@ -19,14 +24,17 @@ export async function signInRoutes(
 ) {
   const cookieOptions = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: config.secureCookies }
 
-  const renderLocked = (reply: FastifyReply, until: Date) =>
-    reply
-      .code(200)
-      .render('sign-in/views/locked.njk', { title: 'Your account is locked', until: londonTime(until) })
+  // The way in with an organisation account is offered only where an agency has set one up.
+  const renderSignIn = async (reply: FastifyReply, data: Record<string, unknown>) =>
+    reply.render('sign-in/views/sign-in.njk', {
+      title: 'Sign in',
+      organisationSignIn: (await services.singleSignOn.agencies()).length > 0,
+      ...data,
+    })
 
   app.get('/sign-in', { config: { permission: 'public' } }, async (request, reply) => {
     if (request.actor.kind === 'staff') return reply.redirect('/', 303)
-    return reply.render('sign-in/views/sign-in.njk', { title: 'Sign in', values: {} })
+    return renderSignIn(reply, { values: {} })
   })
 
   app.post(
@@ -40,8 +48,7 @@ export async function signInRoutes(
       if (!email) missing.email = 'Enter your email address'
       if (!password) missing.password = 'Enter your password'
       const showForm = (errors: Record<string, string>) =>
-        reply.render('sign-in/views/sign-in.njk', {
-          title: 'Sign in',
+        renderSignIn(reply, {
           values: { email },
           ...fromFieldErrors(errors, ['email', 'password']),
         })

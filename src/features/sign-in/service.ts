@@ -26,10 +26,10 @@ export type SecondFactorOutcome =
   | { outcome: 'wrong' }
   | { outcome: 'locked'; until: Date }
 
-type Attempt = { correlationId: string }
+export type Attempt = { correlationId: string }
 
 /** An event about a person's own account, seen from the attempt that caused it. */
-function accountEvent(
+export function accountEvent(
   what: string,
   user: Pick<User, 'id' | 'agency_id'>,
   attempt: Attempt,

@@ -16,6 +16,7 @@ export type Refusal =
   | 'token-refused'
   | 'email-not-verified'
   | 'no-account'
+  | 'not-staff'
   | 'linked-to-another-identity'
   | 'account-inactive'
 
@@ -129,6 +130,8 @@ export const REFUSAL_PAGES: Record<Refusal, Page> = {
     ],
   },
   'no-account': NO_ACCOUNT,
+  // Adopters sign in with their email address and password, never through an agency's provider.
+  'not-staff': NO_ACCOUNT,
   'linked-to-another-identity': {
     ...NO_ACCOUNT,
     paragraphs: [
