@@ -116,6 +116,15 @@ export function parseItem(list: ListDefinition, fields: Record<string, string>):
   return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, answers }
 }
 
+/** The names of a page's fields in page order, for the error summary (a date is three boxes). */
+export function fieldOrder(questions: Question[]): string[] {
+  return questions.flatMap((question) =>
+    question.type === 'date'
+      ? [`${question.key}-day`, `${question.key}-month`, `${question.key}-year`]
+      : [question.key],
+  )
+}
+
 export function missingMessage(question: Question): string {
   if (question.type === 'choice' || question.type === 'networkMember')
     return `Select ${lowerFirst(question.label)}`

@@ -1,6 +1,6 @@
 import type { FieldChange } from '../db/schema.ts'
-import { displayAnswer, type Item, type SectionContent } from './answers.ts'
-import type { ListDefinition, SectionDefinition } from './definition.ts'
+import { type Answers, displayAnswer, type Item, type SectionContent } from './answers.ts'
+import type { ListDefinition, Question, SectionDefinition } from './definition.ts'
 
 // A section's content as a flat list of labelled fields, in the order the plan shows them: what the
 // history records at each save (field by field, before and after) and what two versions compare.
@@ -88,4 +88,41 @@ export function compareFields(left: FlatField[], right: FlatField[]): ComparedFi
     }
   }
   return rows
+}
+
+export type Conflict = { path: string; label: string; theirs: string; yours: string; field: string }
+
+/**
+ * Three-way merge of one page's answers, saved after others changed the same section. `baseText`
+ * holds, for each field the others changed, its text as the page showed it. A field this person
+ * left as it was takes the others' answer; a field both changed differently is a conflict.
+ */
+export function mergeAnswers(input: {
+  questions: Question[]
+  pathOf: (field: string) => string
+  mine: Answers
+  theirs: Answers
+  baseText: Map<string, string>
+  names: Map<string, string>
+}): { answers: Answers } | { conflicts: Conflict[] } {
+  const { questions, pathOf, mine, theirs, baseText, names } = input
+  const answers: Answers = {}
+  const conflicts: Conflict[] = []
+  for (const question of questions) {
+    const yours = mine[question.key] ?? null
+    const current = theirs[question.key] ?? null
+    const base = baseText.get(pathOf(question.key))
+    const untouchedByMe = base !== undefined && displayAnswer(question, yours, names) === base
+    answers[question.key] = untouchedByMe ? current : yours
+    if (yours !== current && base !== undefined && !untouchedByMe) {
+      conflicts.push({
+        path: pathOf(question.key),
+        label: question.label,
+        theirs: displayAnswer(question, current, names),
+        yours: yours === null ? '' : String(yours),
+        field: question.key,
+      })
+    }
+  }
+  return conflicts.length > 0 ? { conflicts } : { answers }
 }

@@ -4,6 +4,7 @@ import { z } from 'zod'
 import type { Child } from '../../db/schema.ts'
 import { sendProblem } from '../../platform/errors.ts'
 import type { Actor } from '../../platform/policy.ts'
+import { ifMatchVersion } from '../../platform/preconditions.ts'
 import type { Services } from '../../services.ts'
 import { ETHNICITY_CODES, SEX_CODES } from './reference.ts'
 import { childDetails } from './service.ts'
@@ -57,14 +58,6 @@ function present(child: Child): z.output<typeof childSchema> {
 function staff(request: FastifyRequest): Actor & { kind: 'staff' } {
   if (request.actor.kind !== 'staff') throw new Error('the children API needs a staff token')
   return request.actor
-}
-
-/** `If-Match: "3"` (or 3, or W/"3") as a number; undefined when absent or unreadable. */
-function ifMatch(request: FastifyRequest): number | undefined {
-  const header = request.headers['if-match']
-  if (typeof header !== 'string') return undefined
-  const match = /^(?:W\/)?"?(\d+)"?$/.exec(header.trim())
-  return match ? Number(match[1]) : -1
 }
 
 export async function childrenApi(app: FastifyInstance, { services }: { services: Services }) {
@@ -157,7 +150,7 @@ export async function childrenApi(app: FastifyInstance, { services }: { services
         actor,
         request.params.id,
         request.body,
-        ifMatch(request),
+        ifMatchVersion(request),
         request.id,
       )
       if (result.outcome === 'not-found') return reply.callNotFound()

@@ -17,6 +17,21 @@ describe('invitations', () => {
   let worker: WebClient
   let familyId: string
 
+  /** A family of one adopter, added through the pages by the worker; answers its id. */
+  const addFamily = async (firstName: string, lastName: string, email: string) => {
+    await worker.get('/families/new')
+    const added = await worker.post('/families', {
+      approvingAgencyId: agency,
+      'adopter1-firstName': firstName,
+      'adopter1-lastName': lastName,
+      'adopter1-dob-day': '1',
+      'adopter1-dob-month': '2',
+      'adopter1-dob-year': '1985',
+      'adopter1-email': email,
+    })
+    return String(added.headers.location).split('/')[2]?.split('?')[0] as string
+  }
+
   const outbox = () =>
     t.database.db
       .selectFrom('mail_outbox')
@@ -29,17 +44,7 @@ describe('invitations', () => {
     agency = await t.addAgency()
     worker = new WebClient(t.app)
     await worker.signIn(await t.addUser(agency, 'social-worker'))
-    await worker.get('/families/new')
-    const added = await worker.post('/families', {
-      approvingAgencyId: agency,
-      'adopter1-firstName': 'Canarywren',
-      'adopter1-lastName': 'Featherstonehaugh',
-      'adopter1-dob-day': '1',
-      'adopter1-dob-month': '2',
-      'adopter1-dob-year': '1985',
-      'adopter1-email': 'canarywren@home.example',
-    })
-    familyId = String(added.headers.location).split('/')[2]?.split('?')[0] as string
+    familyId = await addFamily('Canarywren', 'Featherstonehaugh', 'canarywren@home.example')
   })
   after(() => t.close())
 
@@ -107,17 +112,7 @@ describe('invitations', () => {
   })
 
   test('an expired link, an unknown link and someone else’s family lead nowhere', async () => {
-    await worker.get('/families/new')
-    const added = await worker.post('/families', {
-      approvingAgencyId: agency,
-      'adopter1-firstName': 'Lark',
-      'adopter1-lastName': 'Mews',
-      'adopter1-dob-day': '1',
-      'adopter1-dob-month': '2',
-      'adopter1-dob-year': '1985',
-      'adopter1-email': 'lark@home.example',
-    })
-    const otherFamily = String(added.headers.location).split('/')[2]?.split('?')[0] as string
+    const otherFamily = await addFamily('Lark', 'Mews', 'lark@home.example')
     const lark = await t.database.db
       .selectFrom('adopters')
       .select('id')

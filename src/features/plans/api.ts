@@ -5,6 +5,7 @@ import { type Answers, answerSchema, type SectionContent } from '../../plan/answ
 import { PLAN, type SectionDefinition, sectionDefinition } from '../../plan/definition.ts'
 import { sendProblem } from '../../platform/errors.ts'
 import type { Actor } from '../../platform/policy.ts'
+import { ifMatchVersion } from '../../platform/preconditions.ts'
 import type { Services } from '../../services.ts'
 import type { SectionState } from './service.ts'
 
@@ -71,13 +72,6 @@ function toContent(section: SectionDefinition, body: Record<string, unknown>): S
     }))
   }
   return { answers, lists }
-}
-
-function ifMatch(request: FastifyRequest): number | undefined {
-  const header = request.headers['if-match']
-  if (typeof header !== 'string') return undefined
-  const match = /^(?:W\/)?"?(\d+)"?$/.exec(header.trim())
-  return match ? Number(match[1]) : -1
 }
 
 const sectionParams = z.object({ id: z.string().max(64), key: z.enum(PLAN.map((section) => section.key)) })
@@ -169,7 +163,7 @@ export async function plansApi(app: FastifyInstance, { services }: { services: S
       const actor = person(request)
       const section = sectionDefinition(request.params.key) as SectionDefinition
       const checked = contentSchema(section).safeParse(request.body.content)
-      const version = ifMatch(request)
+      const version = ifMatchVersion(request)
       if (version === undefined) {
         const reachable = await plans.reach(actor, request.params.id, 'plan:update')
         if (!reachable) return reply.callNotFound()

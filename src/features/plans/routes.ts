@@ -1,13 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import {
   displayAnswer,
+  fieldOrder,
   formFieldsOf,
   type Item,
   parseAnswers,
   parseItem,
   STATUS_TEXT,
 } from '../../plan/answers.ts'
-import { compareFields, itemTitle } from '../../plan/changes.ts'
+import { type Conflict, compareFields, itemTitle } from '../../plan/changes.ts'
 import {
   type ListDefinition,
   PLAN,
@@ -18,7 +19,6 @@ import { flattenSnapshot } from '../../plan/versions.ts'
 import { formFields, fromFieldErrors } from '../../platform/forms.ts'
 import { type Actor, can } from '../../platform/policy.ts'
 import type { Services } from '../../services.ts'
-import type { Conflict } from './service.ts'
 
 // The plan's pages: the front page and task list; a page per section with its questions and lists
 // ("add another"); a page per list item; check your answers with "Have you completed this
@@ -46,6 +46,15 @@ const SAVED: Record<string, string> = {
 function person(request: FastifyRequest): Person | null {
   const actor = request.actor
   return actor.kind === 'staff' || actor.kind === 'adopter' ? actor : null
+}
+
+/** A form shown again: what was typed, what is wrong, what collided, and the version to save on. */
+type TypedPage = {
+  values?: Record<string, string>
+  errors?: Record<string, string>
+  conflicts?: Conflict[]
+  changedBy?: string[]
+  version?: number
 }
 
 type ItemView = Item & { title: string; display: Record<string, string> }
@@ -133,24 +142,14 @@ export async function planRoutes(app: FastifyInstance, { services }: { services:
     reply: FastifyReply,
     planId: string,
     key: string,
-    overrides: {
-      values?: Record<string, string>
-      errors?: Record<string, string>
-      conflicts?: Conflict[]
-      changedBy?: string[]
-      version?: number
-    } = {},
+    overrides: TypedPage = {},
   ) {
     const actor = person(request)
     const found = actor && (await plans.section(actor, planId, key, request.id, 'plan:update'))
     if (!found || found.definition.filledElsewhere) return reply.callNotFound()
     const { plan, definition, state, memberNames } = found
     const errors = overrides.errors ?? {}
-    const order = definition.questions.flatMap((question) =>
-      question.type === 'date'
-        ? [`${question.key}-day`, `${question.key}-month`, `${question.key}-year`]
-        : [question.key],
-    )
+    const order = fieldOrder(definition.questions)
     const conflicted = overrides.conflicts && overrides.conflicts.length > 0
     return reply.render('plans/views/section.njk', {
       title: `${definition.number}. ${definition.title}`,
@@ -236,24 +235,14 @@ export async function planRoutes(app: FastifyInstance, { services }: { services:
   async function showItem(
     request: FastifyRequest<{ Params: ItemParams }>,
     reply: FastifyReply,
-    overrides: {
-      values?: Record<string, string>
-      errors?: Record<string, string>
-      conflicts?: Conflict[]
-      changedBy?: string[]
-      version?: number
-    } = {},
+    overrides: TypedPage = {},
   ) {
     const context = await itemContext(request)
     if (!context) return reply.callNotFound()
     const { plan, definition, state, list, item, memberNames } = context
     const base = `/plans/${plan.id}/sections/${definition.key}`
     const errors = overrides.errors ?? {}
-    const order = list.questions.flatMap((question) =>
-      question.type === 'date'
-        ? [`${question.key}-day`, `${question.key}-month`, `${question.key}-year`]
-        : [question.key],
-    )
+    const order = fieldOrder(list.questions)
     const values = overrides.values ?? {
       ...formFieldsOf(list.questions, item?.answers ?? {}),
       shared: item?.shared ? 'yes' : '',

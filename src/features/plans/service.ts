@@ -10,7 +10,7 @@ import {
   type SectionStatus,
   sectionStatus,
 } from '../../plan/answers.ts'
-import { diffFields, flattenSection } from '../../plan/changes.ts'
+import { type Conflict, diffFields, flattenSection, mergeAnswers } from '../../plan/changes.ts'
 import {
   type ListDefinition,
   PLAN,
@@ -49,8 +49,6 @@ export type SectionState = {
   status: SectionStatus
   content: SectionContent
 }
-
-export type Conflict = { path: string; label: string; theirs: string; yours: string; field: string }
 
 export type SaveOutcome =
   | { outcome: 'saved'; version: number }
@@ -291,31 +289,56 @@ export function plansService(db: Db) {
     return { baseText, people: [...new Set(others.map((row) => row.name ?? 'Someone'))] }
   }
 
-  /** Fields both sides changed since `since`, each differently: the person must choose. */
-  function collisions(
-    questions: Question[],
-    pathOf: (key: string) => string,
-    mine: Answers,
-    theirs: Answers,
-    baseText: Map<string, string>,
-    names: Map<string, string>,
-  ): Conflict[] {
-    const conflicts: Conflict[] = []
-    for (const question of questions) {
-      const yours = mine[question.key] ?? null
-      const current = theirs[question.key] ?? null
-      const base = baseText.get(pathOf(question.key))
-      if (yours === current || base === undefined) continue
-      if (displayAnswer(question, yours, names) === base) continue
-      conflicts.push({
-        path: pathOf(question.key),
-        label: question.label,
-        theirs: displayAnswer(question, current, names),
-        yours: yours === null ? '' : String(yours),
-        field: question.key,
-      })
-    }
-    return conflicts
+  /** A plan's versions with who took them; the content only where it is asked for. */
+  function versionsOf(planId: string) {
+    return db
+      .selectFrom('plan_versions')
+      .leftJoin('users', 'users.id', 'plan_versions.taken_by')
+      .select([
+        'plan_versions.number',
+        'plan_versions.reason',
+        'plan_versions.content_hash as hash',
+        'plan_versions.taken_at as takenAt',
+        'users.name as takenBy',
+      ])
+      .where('plan_versions.plan_id', '=', planId)
+  }
+
+  /** A plan read is a view of the child's record: audited, with the section when only one was read. */
+  function auditView(actor: Person, plan: PlanHeader, correlationId: string, section?: string) {
+    return recordAudit(db, {
+      what: 'plan-viewed',
+      who: actor.userId,
+      agencyId: plan.agencyId,
+      subjectType: 'child',
+      subjectId: plan.childId,
+      correlationId,
+      details: section ? { planId: plan.id, section } : { planId: plan.id },
+    })
+  }
+
+  /**
+   * What to save from a page that showed `baseVersion`: the person's answers as they are when
+   * nobody saved since; otherwise merged with the others' changes, or the fields both changed.
+   */
+  async function mergeStale(
+    trx: Transaction<Database>,
+    actor: Person,
+    plan: PlanHeader,
+    key: string,
+    baseVersion: number,
+    current: number,
+    stale: { questions: Question[]; pathOf: (field: string) => string; mine: Answers; theirs: Answers },
+  ): Promise<{ answers: Answers } | Extract<SaveOutcome, { outcome: 'conflict' }>> {
+    if (current === baseVersion) return { answers: stale.mine }
+    const others = await changedSince(trx, plan.id, key, baseVersion, actor)
+    const merged = mergeAnswers({
+      ...stale,
+      baseText: others.baseText,
+      names: await memberNames(trx, plan.id),
+    })
+    if ('answers' in merged) return merged
+    return { outcome: 'conflict', version: current, conflicts: merged.conflicts, changedBy: others.people }
   }
 
   return {
@@ -416,15 +439,7 @@ export function plansService(db: Db) {
       const plan = await reach(actor, planId, 'plan:view')
       if (!plan) return null
       const sections = await Promise.all(PLAN.map((section) => state(db, plan, section)))
-      await recordAudit(db, {
-        what: 'plan-viewed',
-        who: actor.userId,
-        agencyId: plan.agencyId,
-        subjectType: 'child',
-        subjectId: plan.childId,
-        correlationId,
-        details: { planId: plan.id },
-      })
+      await auditView(actor, plan, correlationId)
       return { plan, sections, memberNames: await memberNames(db, plan.id) }
     },
 
@@ -440,15 +455,7 @@ export function plansService(db: Db) {
       if (!section) return null
       const plan = await reach(actor, planId, action)
       if (!plan) return null
-      await recordAudit(db, {
-        what: 'plan-viewed',
-        who: actor.userId,
-        agencyId: plan.agencyId,
-        subjectType: 'child',
-        subjectId: plan.childId,
-        correlationId,
-        details: { planId: plan.id, section: key },
-      })
+      await auditView(actor, plan, correlationId, key)
       return {
         plan,
         definition: section,
@@ -476,31 +483,17 @@ export function plansService(db: Db) {
         if (!plan) return { outcome: 'not-found' as const }
         const current = await lock(trx, plan.id, key)
         const now = await readSection(trx, planKey(plan), section)
-        const answers: Answers = { ...now.content.answers }
-        if (current !== baseVersion) {
-          const others = await changedSince(trx, plan.id, key, baseVersion, actor)
-          const names = await memberNames(trx, plan.id)
-          const conflicts = collisions(
-            section.questions,
-            (field) => `${key}.${field}`,
-            submitted,
-            now.content.answers,
-            others.baseText,
-            names,
-          )
-          if (conflicts.length > 0) {
-            return { outcome: 'conflict' as const, version: current, conflicts, changedBy: others.people }
-          }
-          // What the others changed and this person left alone stays theirs.
-          for (const question of section.questions) {
-            const mine = submitted[question.key] ?? null
-            const base = others.baseText.get(`${key}.${question.key}`)
-            const untouched = base !== undefined && displayAnswer(question, mine, names) === base
-            if (!untouched) answers[question.key] = mine
-          }
-        } else {
-          for (const question of section.questions) answers[question.key] = submitted[question.key] ?? null
-        }
+        const mine = Object.fromEntries(
+          section.questions.map((question) => [question.key, submitted[question.key] ?? null]),
+        )
+        const merged = await mergeStale(trx, actor, plan, key, baseVersion, current, {
+          questions: section.questions,
+          pathOf: (field) => `${key}.${field}`,
+          mine,
+          theirs: now.content.answers,
+        })
+        if (!('answers' in merged)) return merged
+        const answers = merged.answers
         const version = await commit(trx, actor, plan, section, correlationId, async () => {
           await writeAnswers(trx, plan.id, key, answers)
           return undefined
@@ -531,31 +524,15 @@ export function plansService(db: Db) {
           : undefined
         if (itemId && !existing) return { outcome: 'not-found' as const }
         let merged = answers
-        if (existing && current !== baseVersion) {
-          const others = await changedSince(trx, plan.id, key, baseVersion, actor)
-          const names = await memberNames(trx, plan.id)
-          const pathOf = (field: string) => `${key}.${list.key}.${existing.id}.${field}`
-          const conflicts = collisions(
-            list.questions,
-            pathOf,
-            answers,
-            existing.answers,
-            others.baseText,
-            names,
-          )
-          if (conflicts.length > 0) {
-            return { outcome: 'conflict' as const, version: current, conflicts, changedBy: others.people }
-          }
-          merged = { ...answers }
-          for (const question of list.questions) {
-            const base = others.baseText.get(pathOf(question.key))
-            if (
-              base !== undefined &&
-              displayAnswer(question, answers[question.key] ?? null, names) === base
-            ) {
-              merged[question.key] = existing.answers[question.key] ?? null
-            }
-          }
+        if (existing) {
+          const result = await mergeStale(trx, actor, plan, key, baseVersion, current, {
+            questions: list.questions,
+            pathOf: (field) => `${key}.${list.key}.${existing.id}.${field}`,
+            mine: answers,
+            theirs: existing.answers,
+          })
+          if (!('answers' in result)) return result
+          merged = result.answers
         }
         let savedId = itemId ?? ''
         const shared = existing
@@ -781,37 +758,15 @@ export function plansService(db: Db) {
     async versions(actor: Person, planId: string) {
       const plan = await reach(actor, planId, 'plan:view')
       if (!plan) return null
-      const versions = await db
-        .selectFrom('plan_versions')
-        .leftJoin('users', 'users.id', 'plan_versions.taken_by')
-        .select([
-          'plan_versions.number',
-          'plan_versions.reason',
-          'plan_versions.content_hash as hash',
-          'plan_versions.taken_at as takenAt',
-          'users.name as takenBy',
-        ])
-        .where('plan_versions.plan_id', '=', plan.id)
-        .orderBy('plan_versions.number', 'desc')
-        .execute()
+      const versions = await versionsOf(plan.id).orderBy('plan_versions.number', 'desc').execute()
       return { plan, versions }
     },
 
     async version(actor: Person, planId: string, number: number) {
       const plan = await reach(actor, planId, 'plan:view')
       if (!plan || !Number.isSafeInteger(number)) return null
-      const row = await db
-        .selectFrom('plan_versions')
-        .leftJoin('users', 'users.id', 'plan_versions.taken_by')
-        .select([
-          'plan_versions.number',
-          'plan_versions.reason',
-          'plan_versions.content',
-          'plan_versions.content_hash as hash',
-          'plan_versions.taken_at as takenAt',
-          'users.name as takenBy',
-        ])
-        .where('plan_versions.plan_id', '=', plan.id)
+      const row = await versionsOf(plan.id)
+        .select('plan_versions.content')
         .where('plan_versions.number', '=', number)
         .executeTakeFirst()
       if (!row) return null
