@@ -4,7 +4,6 @@ import type { Db } from '../../db/database.ts'
 import type { Database, FieldChange } from '../../db/schema.ts'
 import {
   type Answers,
-  displayAnswer,
   missingForCompletion,
   type SectionContent,
   type SectionStatus,
