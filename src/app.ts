@@ -22,6 +22,7 @@ import { familyRoutes } from './features/families/routes.ts'
 import { invitationRoutes } from './features/invitations/routes.ts'
 import { operationsRoutes } from './features/operations/routes.ts'
 import { pagesRoutes } from './features/pages/routes.ts'
+import { photoRoutes } from './features/photos/routes.ts'
 import { planRoutes } from './features/plans/routes.ts'
 import { signInRoutes } from './features/sign-in/routes.ts'
 import { singleSignOnRoutes } from './features/single-sign-on/routes.ts'
@@ -145,6 +146,7 @@ export async function buildApp(config: Config, services: Services): Promise<Fast
   await app.register(staffRoutes, { services })
   await app.register(familyRoutes, { services })
   await app.register(planRoutes, { services })
+  await app.register(photoRoutes, { services })
   await app.register(accountRoutes, { services })
   await app.register(auditRoutes, { services })
   await app.register(invitationRoutes, { services, config })

@@ -6,6 +6,7 @@ import { auditService } from './features/audit/service.ts'
 import { childrenService } from './features/children/service.ts'
 import { familiesService } from './features/families/service.ts'
 import { invitationsService } from './features/invitations/service.ts'
+import { photosService } from './features/photos/service.ts'
 import { plansService } from './features/plans/service.ts'
 import { signInService } from './features/sign-in/service.ts'
 import { singleSignOn } from './features/single-sign-on/service.ts'
@@ -19,6 +20,7 @@ export function services(
   config: Pick<Config, 'sessionIdleMinutes' | 'env' | 'sessionSecret' | 'serviceUrl'>,
 ) {
   const accountsService = accounts(db)
+  const plans = plansService(db)
   return {
     db,
     accounts: accountsService,
@@ -29,7 +31,8 @@ export function services(
     allocations: allocationsService(db),
     staff: staffService(db),
     families: familiesService(db),
-    plans: plansService(db),
+    plans,
+    photos: photosService(db, plans),
     audit: auditService(db),
     invitations: invitationsService(db, async (trx, message) => {
       await queueMail(trx, message)

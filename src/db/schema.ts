@@ -320,6 +320,8 @@ export interface PhotoTable {
   sha256: string
   width: number
   height: number
+  /** For people who cannot see the photo. */
+  description: Generated<string>
   uploaded_by: string | null
   uploaded_at: CreatedAt
 }

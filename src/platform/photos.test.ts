@@ -2,7 +2,8 @@ import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { test } from 'node:test'
 import { crc32, deflateSync } from 'node:zlib'
-import sharp, { type CreateRaw } from 'sharp'
+import sharp from 'sharp'
+import { assertNoMetadata, BLUE, GPS_EXIF, quartered, RED, XMP } from '../../test/support/photos.ts'
 import {
   detectPhotoType,
   imageMetadataSegments,
@@ -18,33 +19,6 @@ import {
 // Every fixture is made here, except one HEIC: sharp cannot write HEVC, so test/fixtures/photos/gps.heic
 // was made once with Debian's heif-enc (libheif 1.15.1 with x265) from a 64x48 JPEG whose top-left
 // quarter is red and the rest blue, carrying GPS EXIF tags (51°30'N 0°7'W).
-
-const RED = { r: 220, g: 20, b: 20 }
-const BLUE = { r: 20, g: 20, b: 220 }
-
-// Raw RGB pixels, blue with a red top-left quarter: shows which way up a photo came out.
-function quartered(width: number, height: number): { data: Buffer; raw: CreateRaw } {
-  const data = Buffer.alloc(width * height * 3)
-  for (let y = 0; y < height; y++)
-    for (let x = 0; x < width; x++) {
-      const { r, g, b } = x < width / 2 && y < height / 2 ? RED : BLUE
-      data.set([r, g, b], (y * width + x) * 3)
-    }
-  return { data, raw: { width, height, channels: 3 } }
-}
-
-const GPS_EXIF = {
-  IFD0: { Make: 'Phone maker', Model: 'Phone', ImageDescription: 'At home' },
-  IFD3: {
-    GPSLatitudeRef: 'N',
-    GPSLatitude: '51/1 30/1 0/1',
-    GPSLongitudeRef: 'W',
-    GPSLongitude: '0/1 7/1 0/1',
-  },
-}
-const XMP =
-  '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">' +
-  '<rdf:Description xmlns:exif="http://ns.adobe.com/exif/1.0/" exif:GPSLatitude="51,30.0N"/></rdf:RDF></x:xmpmeta>'
 
 function jpegSegment(marker: number, body: Buffer): Buffer {
   const length = Buffer.alloc(2)
@@ -91,21 +65,6 @@ function near(actual: { r: number; g: number; b: number }, expected: { r: number
     Math.abs(actual.b - expected.b),
   )
   assert.ok(off < 40, `${JSON.stringify(actual)} is not near ${JSON.stringify(expected)}`)
-}
-
-// What an acceptance test checks on the stored bytes: not a trace of the metadata.
-async function assertNoMetadata(bytes: Buffer) {
-  assert.deepEqual(imageMetadataSegments(bytes), [])
-  const text = bytes.toString('latin1')
-  for (const trace of ['Exif', 'http://ns.adobe.com', 'ICC_PROFILE', 'Photoshop', 'GPS', 'At home', 'Phone'])
-    assert.ok(!text.includes(trace), `the bytes contain ${trace}`)
-  const metadata = await sharp(bytes).metadata()
-  assert.equal(metadata.exif, undefined)
-  assert.equal(metadata.xmp, undefined)
-  assert.equal(metadata.icc, undefined)
-  assert.equal(metadata.iptc, undefined)
-  assert.equal(metadata.comments, undefined)
-  assert.equal(metadata.orientation, undefined)
 }
 
 test('a JPEG with GPS tags comes back the right way up with no EXIF, XMP, ICC, IPTC or comment', async () => {

@@ -51,6 +51,37 @@ export class WebClient {
     return response
   }
 
+  /** A form with files (multipart/form-data), as a browser sends an upload: fields first, then files. */
+  async postFiles(
+    url: string,
+    form: Record<string, string>,
+    files: Record<string, { filename: string; contentType: string; bytes: Buffer }>,
+  ): Promise<LightMyRequestResponse> {
+    const boundary = `----test${Date.now().toString(16)}`
+    const parts: Buffer[] = []
+    const disposition = (name: string, extra = '') =>
+      `--${boundary}\r\nContent-Disposition: form-data; name="${name}"${extra}\r\n`
+    for (const [name, value] of Object.entries({ ...form, _csrf: this.csrf }))
+      parts.push(Buffer.from(`${disposition(name)}\r\n${value}\r\n`))
+    for (const [name, file] of Object.entries(files)) {
+      parts.push(
+        Buffer.from(
+          `${disposition(name, `; filename="${file.filename}"`)}Content-Type: ${file.contentType}\r\n\r\n`,
+        ),
+      )
+      parts.push(file.bytes, Buffer.from('\r\n'))
+    }
+    parts.push(Buffer.from(`--${boundary}--\r\n`))
+    const response = await this.#app.inject({
+      method: 'POST',
+      url,
+      payload: Buffer.concat(parts),
+      headers: { cookie: this.#cookieHeader(), 'content-type': `multipart/form-data; boundary=${boundary}` },
+    })
+    this.#remember(response)
+    return response
+  }
+
   /** Password then second factor, as a member of staff who has set up their app. */
   async signIn(user: TestUser, at: Date = new Date()): Promise<void> {
     await this.get('/sign-in')

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { TEST_PASSWORD, type TestApp, type TestUser, testApp } from '../../../test/support/app.ts'
+import { addFamily as addFamilyThroughPages } from '../../../test/support/families.ts'
 import { WebClient } from '../../../test/support/web-client.ts'
 import { renderMail } from '../../platform/mail/messages.ts'
 import { totpCode } from '../../platform/totp.ts'
@@ -17,20 +18,8 @@ describe('invitations', () => {
   let worker: WebClient
   let familyId: string
 
-  /** A family of one adopter, added through the pages by the worker; answers its id. */
-  const addFamily = async (firstName: string, lastName: string, email: string) => {
-    await worker.get('/families/new')
-    const added = await worker.post('/families', {
-      approvingAgencyId: agency,
-      'adopter1-firstName': firstName,
-      'adopter1-lastName': lastName,
-      'adopter1-dob-day': '1',
-      'adopter1-dob-month': '2',
-      'adopter1-dob-year': '1985',
-      'adopter1-email': email,
-    })
-    return String(added.headers.location).split('/')[2]?.split('?')[0] as string
-  }
+  const addFamily = (firstName: string, lastName: string, email: string) =>
+    addFamilyThroughPages(worker, agency, { firstName, lastName, email })
 
   const outbox = () =>
     t.database.db

@@ -41,6 +41,8 @@ const STATUS_NAMES: Record<string, string> = {
 const SAVED: Record<string, string> = {
   created: 'Plan started',
   version: 'Version saved',
+  photo: 'Photo saved',
+  'photo-removed': 'Photo removed',
 }
 
 function person(request: FastifyRequest): Person | null {
@@ -123,11 +125,14 @@ export async function planRoutes(app: FastifyInstance, { services }: { services:
         }
       })
       const adopters = plan.familyId ? await services.families.adoptersOf(plan.familyId) : []
+      const photos = await services.photos.subjectsOf(plan)
       const saved = String((request.query as Record<string, unknown>).saved ?? '')
       return reply.render('plans/views/plan.njk', {
         title: `Adoption support plan: ${plan.child.firstName} ${plan.child.lastName}`,
         plan,
         adopters,
+        photos,
+        canEdit,
         tasks,
         statusText: STATUS_NAMES[plan.status] ?? plan.status,
         completedCount: sections.filter((section) => section.status === 'completed').length,

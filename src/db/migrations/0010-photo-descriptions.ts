@@ -1,0 +1,9 @@
+import { type Kysely, sql } from 'kysely'
+
+// A photo on the plan's front page carries a short description, written by the person who uploads
+// it, for everyone who reads the plan with a screen reader (and for the printed plan's alt text).
+// Photos stay immutable: a new photo is a new row, and removing a photo deletes its bytes.
+
+export async function up(db: Kysely<unknown>): Promise<void> {
+  await sql`alter table photos add column description text not null default ''`.execute(db)
+}
