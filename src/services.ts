@@ -5,6 +5,7 @@ import { allocationsService } from './features/allocations/service.ts'
 import { auditService } from './features/audit/service.ts'
 import { childrenService } from './features/children/service.ts'
 import { familiesService } from './features/families/service.ts'
+import { guidanceService } from './features/guidance/service.ts'
 import { invitationsService } from './features/invitations/service.ts'
 import { plansService } from './features/plans/service.ts'
 import { signInService } from './features/sign-in/service.ts'
@@ -30,6 +31,7 @@ export function services(
     staff: staffService(db),
     families: familiesService(db),
     plans: plansService(db),
+    guidance: guidanceService(db),
     audit: auditService(db),
     invitations: invitationsService(db, async (trx, message) => {
       await queueMail(trx, message)

@@ -5,6 +5,7 @@ import * as families from './0005-families.ts'
 import * as mailOutbox from './0006-mail-outbox.ts'
 import * as singleSignOn from './0007-single-sign-on.ts'
 import * as plans from './0008-plans.ts'
+import * as guidancePerAgency from './0009-guidance-per-agency.ts'
 
 // Every migration, in order. Names are permanent: they are recorded in the database. 0003 and 0004
 // were never released; the numbers stay unused rather than be taken out of order.
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '0006-mail-outbox': mailOutbox,
   '0007-single-sign-on': singleSignOn,
   '0008-plans': plans,
+  '0009-guidance-per-agency': guidancePerAgency,
 }

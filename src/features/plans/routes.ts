@@ -15,6 +15,7 @@ import {
   type SectionDefinition,
   sectionDefinition,
 } from '../../plan/definition.ts'
+import { hintsUnder } from '../../plan/guidance.ts'
 import { flattenSnapshot } from '../../plan/versions.ts'
 import { formFields, fromFieldErrors } from '../../platform/forms.ts'
 import { type Actor, can } from '../../platform/policy.ts'
@@ -78,7 +79,7 @@ const byField = (conflicts: Conflict[]) =>
   Object.fromEntries(conflicts.map((conflict) => [conflict.field, conflict]))
 
 export async function planRoutes(app: FastifyInstance, { services }: { services: Services }) {
-  const { plans } = services
+  const { plans, guidance } = services
 
   app.post<{ Params: { id: string } }>(
     '/children/:id/plan',
@@ -158,6 +159,7 @@ export async function planRoutes(app: FastifyInstance, { services }: { services:
       version: overrides.version ?? state.version,
       values: overrides.values ?? formFieldsOf(definition.questions, state.content.answers),
       members: memberOptions(memberNames),
+      hints: hintsUnder(await guidance.hintsFor(plan.agencyId), definition.key),
       lists: Object.fromEntries(
         definition.lists.map((list) => [
           list.key,
@@ -259,6 +261,7 @@ export async function planRoutes(app: FastifyInstance, { services }: { services:
       version: overrides.version ?? state.version,
       values,
       members: memberOptions(memberNames),
+      hints: hintsUnder(await guidance.hintsFor(plan.agencyId), `${definition.key}.${list.key}`),
       canShare: list.sharedBySiblings === true && plan.child.siblingGroupId !== null && !item,
       conflicts: overrides.conflicts?.length ? byField(overrides.conflicts) : null,
       changedBy: overrides.changedBy ?? [],
