@@ -1,18 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { formFields, fromFieldErrors } from '../../platform/forms.ts'
-import type { Actor } from '../../platform/policy.ts'
+import { staff } from '../../platform/request-context.ts'
 import type { Services } from '../../services.ts'
 import { HINT_MAX, type HintView } from './service.ts'
 
 // The hints beside the plan's questions, in the agency's own words: every place, section by section,
 // with the wording shown there and whose it is; a page to change one, or to go back to the default.
-
-type Staff = Actor & { kind: 'staff' }
-
-function staff(request: FastifyRequest): Staff {
-  if (request.actor.kind !== 'staff') throw new Error('guidance routes need a signed-in member of staff')
-  return request.actor
-}
 
 const SAVED: Record<string, string> = {
   changed: 'Hint saved. Workers see it on the plan’s pages now.',
