@@ -19,6 +19,7 @@ import { apiRoutes } from './features/api/routes.ts'
 import { auditRoutes } from './features/audit/routes.ts'
 import { childrenRoutes } from './features/children/routes.ts'
 import { familyRoutes } from './features/families/routes.ts'
+import { guidanceRoutes } from './features/guidance/routes.ts'
 import { invitationRoutes } from './features/invitations/routes.ts'
 import { operationsRoutes } from './features/operations/routes.ts'
 import { pagesRoutes } from './features/pages/routes.ts'
@@ -147,6 +148,7 @@ export async function buildApp(config: Config, services: Services): Promise<Fast
   await app.register(familyRoutes, { services })
   await app.register(planRoutes, { services })
   await app.register(photoRoutes, { services })
+  await app.register(guidanceRoutes, { services })
   await app.register(accountRoutes, { services })
   await app.register(auditRoutes, { services })
   await app.register(invitationRoutes, { services, config })

@@ -5,6 +5,7 @@ import { allocationsService } from './features/allocations/service.ts'
 import { auditService } from './features/audit/service.ts'
 import { childrenService } from './features/children/service.ts'
 import { familiesService } from './features/families/service.ts'
+import { guidanceService } from './features/guidance/service.ts'
 import { invitationsService } from './features/invitations/service.ts'
 import { photosService } from './features/photos/service.ts'
 import { plansService } from './features/plans/service.ts'
@@ -33,6 +34,7 @@ export function services(
     families: familiesService(db),
     plans,
     photos: photosService(db, plans),
+    guidance: guidanceService(db),
     audit: auditService(db),
     invitations: invitationsService(db, async (trx, message) => {
       await queueMail(trx, message)

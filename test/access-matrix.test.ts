@@ -72,6 +72,8 @@ const expected: Record<string, Outcome[]> = {
   'view the plan, after the panel': [A, A, A, A, D, D, D, D, D, D, A, A, D],
   'change the plan': [A, A, D, D, D, D, D, D, D, D, A, D, D],
   'view the plan (API)': [A, A, A, A, D, D, D, D, D, D, A, D, D],
+  'list the plan’s guidance': [D, A, D, D, D, D, D, A, D, D, D, D, D],
+  'change the plan’s guidance': [D, A, D, D, D, D, D, A, D, D, D, D, D],
 }
 
 const allowed = (status: number) => status >= 200 && status < 400
@@ -295,6 +297,18 @@ describe('access matrix', () => {
     {
       name: 'view the plan (API)',
       run: ({ token }) => api(token, 'GET', `/api/v1/plans/${planId}`),
+    },
+    { name: 'list the plan’s guidance', run: async ({ web }) => (await web.get('/guidance')).statusCode },
+    {
+      name: 'change the plan’s guidance',
+      run: async ({ web }) => {
+        await web.get('/children')
+        const response = await web.post('/guidance/child.whoTheyAre', {
+          hint: 'Matrix wording',
+          action: 'save',
+        })
+        return response.statusCode === 303 ? 200 : response.statusCode
+      },
     },
     {
       name: 'see who has seen the child’s record',

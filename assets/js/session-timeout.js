@@ -55,5 +55,10 @@ export function startSessionTimeout(document) {
     else window.location.href = '/signed-out?reason=idle'
   })
 
+  // A save made in the background (autosave) moved the server's idle clock on, as a page would.
+  document.addEventListener('app:session-extended', () => {
+    if (!dialog.open) schedule()
+  })
+
   schedule()
 }

@@ -326,7 +326,9 @@ export interface PhotoTable {
   uploaded_at: CreatedAt
 }
 
+/** An agency's own wording of one hint of the plan; without a row, the definition's default. */
 export interface GuidanceTable {
+  agency_id: string
   path: string
   hint: string
   updated_by: string | null

@@ -8,6 +8,7 @@ const SECTIONS = [
   { href: '/families', text: 'Families', action: 'families:list' },
   { href: '/family', text: 'Your family', action: 'family:own' },
   { href: '/staff', text: 'Staff', action: 'staff:manage' },
+  { href: '/guidance', text: 'Plan guidance', action: 'guidance:edit' },
   { href: '/audit', text: 'Audit log', action: 'audit:read' },
 ] as const
 

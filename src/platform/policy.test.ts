@@ -54,3 +54,12 @@ test('half-signed-in and anonymous people may only finish signing in or read pub
   assert.equal(can(anonymous, 'signed-in'), false)
   assert.equal(can(staff('social-worker'), 'operations'), false)
 })
+
+test('team managers and administrators word their own agency’s guidance, nobody else’s', () => {
+  assert.deepEqual(
+    STAFF_ROLES.filter((role) => can(staff(role), 'guidance:edit', ownChild)),
+    ['team-manager', 'agency-admin'],
+  )
+  assert.equal(can(staff('team-manager'), 'guidance:edit', otherChild), false)
+  assert.equal(can(staff('agency-admin'), 'guidance:edit', otherChild), false)
+})

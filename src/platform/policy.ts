@@ -36,6 +36,7 @@ export type Action =
   | 'plan:create'
   | 'plan:update'
   | 'plan:version'
+  | 'guidance:edit'
 
 /** A record an action is taken on: enough of it to decide, nothing more. */
 export type Resource = {
@@ -164,6 +165,10 @@ const rules: Record<Action, (actor: Actor, resource: Resource | undefined) => bo
     (isStaff(actor, WRITERS) && sameAgency(actor, plan)) ||
     interagencyWorker(actor, (record) => record.matchedFamilyWorkers, plan),
   'plan:version': (actor, plan) => isStaff(actor, WRITERS) && sameAgency(actor, plan),
+  // The hints beside the plan's questions, in the agency's own words (ADR 0010): its team managers
+  // and administrators look after them, and only they need the list of them.
+  'guidance:edit': (actor, agency) =>
+    isStaff(actor, ['team-manager', 'agency-admin']) && sameAgency(actor, agency),
 }
 
 export function can(actor: Actor, action: Action, resource?: Resource): boolean {

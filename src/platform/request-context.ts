@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify'
 import type { Session } from '../db/schema.ts'
 import type { Action, Actor } from './policy.ts'
 
@@ -13,4 +14,13 @@ declare module 'fastify' {
     /** The action this route performs; the policy decides who may. Every route must name one. */
     permission?: Action
   }
+}
+
+export type StaffActor = Actor & { kind: 'staff' }
+
+/** The member of staff a staff-only route serves: its permission lets nobody else reach it. */
+export function staff(request: FastifyRequest): StaffActor {
+  if (request.actor.kind !== 'staff')
+    throw new Error(`${request.routeOptions.url} needs a signed-in member of staff`)
+  return request.actor
 }

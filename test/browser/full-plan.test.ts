@@ -21,7 +21,7 @@ const ITEMS: Record<string, number> = { 'network.members': 2, 'child.needs': 3 }
 /** Choices that other answers depend on: funding from the Support Fund has an amount. */
 const CHOSEN: Record<string, string> = { funding: 'asgsf' }
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
 async function scanned(page: Page, label: string): Promise<void> {
   await page.waitForLoadState('load')
@@ -160,7 +160,7 @@ test('a worker writes a full plan for one of two brothers and sisters, section b
 
       for (const list of section.lists) {
         for (let n = 1; n <= (ITEMS[`${section.key}.${list.key}`] ?? 1); n++) {
-          const name = new RegExp(`^Add (a|another) ${escape(list.itemName)}$`)
+          const name = new RegExp(`^Add (a|another) ${escapeRegExp(list.itemName)}$`)
           await page.getByRole('button', { name }).click()
           await page.waitForURL((url) => url.pathname.endsWith(`/${list.key}/new`))
           await scanned(page, `a new ${list.itemName} in ${title}`)

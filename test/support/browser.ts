@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict'
 import { existsSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
+import type { TestContext } from 'node:test'
 import { AxeBuilder } from '@axe-core/playwright'
 import type { FastifyInstance } from 'fastify'
 import { type Browser, chromium, type Page } from 'playwright-core'
 import { totpCode } from '../../src/platform/totp.ts'
-import { TEST_PASSWORD } from './app.ts'
+import { TEST_PASSWORD, type TestApp, testApp } from './app.ts'
 
 // Journeys in a real browser: Debian's Chromium driven by playwright-core, every page checked with
 // axe against WCAG 2.2 AA. Tests skip, rather than fail, on a machine without Chromium.
@@ -30,6 +31,28 @@ export async function launchBrowser(): Promise<Browser | null> {
       '--disable-quic',
     ],
   })
+}
+
+/**
+ * A journey in a real browser against the real app on a fresh database, both closed after it;
+ * skipped, not failed, where Chromium is not installed.
+ */
+export async function browserJourney(
+  t: TestContext,
+  journey: (browser: Browser, site: TestApp) => Promise<void>,
+): Promise<void> {
+  const browser = await launchBrowser()
+  if (!browser) {
+    t.skip(NO_CHROMIUM)
+    return
+  }
+  const site = await testApp()
+  try {
+    await journey(browser, site)
+  } finally {
+    await browser.close()
+    await site.close()
+  }
 }
 
 /** Starts the app on a free local port and returns the address a browser reaches it at. */

@@ -5,6 +5,7 @@ import * as families from './0005-families.ts'
 import * as mailOutbox from './0006-mail-outbox.ts'
 import * as singleSignOn from './0007-single-sign-on.ts'
 import * as plans from './0008-plans.ts'
+import * as guidancePerAgency from './0009-guidance-per-agency.ts'
 import * as photoDescriptions from './0010-photo-descriptions.ts'
 
 // Every migration, in order. Names are permanent: they are recorded in the database. 0003 and 0004
@@ -16,5 +17,6 @@ export const migrations: Record<string, Migration> = {
   '0006-mail-outbox': mailOutbox,
   '0007-single-sign-on': singleSignOn,
   '0008-plans': plans,
+  '0009-guidance-per-agency': guidancePerAgency,
   '0010-photo-descriptions': photoDescriptions,
 }

@@ -1,17 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { formFields, fromFieldErrors } from '../../platform/forms.ts'
-import type { Actor } from '../../platform/policy.ts'
+import { staff } from '../../platform/request-context.ts'
 import { ROLE_NAMES, type StaffRole } from '../../platform/roles.ts'
 import type { Services } from '../../services.ts'
 
 // Team managers allocate social workers, support workers and IROs to a child, and end allocations.
-
-type StaffActor = Actor & { kind: 'staff' }
-
-function staff(request: FastifyRequest): StaffActor {
-  if (request.actor.kind !== 'staff') throw new Error('allocation routes need a signed-in member of staff')
-  return request.actor
-}
 
 const MESSAGES = {
   'not-allocatable': 'Select someone from the list',

@@ -31,6 +31,7 @@ export const EVENT_NAMES: Readonly<Record<string, string>> = {
   'identity-provider-set': 'Set the agency’s sign-in service for organisation accounts',
   'session-ended-by-user': 'Ended one of their sessions',
   'audit-exported': 'Downloaded who has seen a child’s record',
+  'guidance-changed': 'Changed the agency’s wording of a hint in the plan',
 }
 
 export const EVENT_CODES = Object.keys(EVENT_NAMES)

@@ -1,6 +1,6 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import { formFields } from '../../platform/forms.ts'
-import type { Actor } from '../../platform/policy.ts'
+import { staff } from '../../platform/request-context.ts'
 import type { Services } from '../../services.ts'
 import { EVENT_CODES, eventName } from './events.ts'
 import { auditHref, parseAuditQuery } from './filters.ts'
@@ -10,13 +10,6 @@ import { recordAccessCsv } from './record-access.ts'
 // The audit log for an agency's administrators: the agency's events with filters, and who has seen
 // one child's record, for subject access requests. Filters are GET parameters of ids, codes and
 // dates; children are chosen from a list, so no name ever reaches an address.
-
-type StaffActor = Actor & { kind: 'staff' }
-
-function staff(request: FastifyRequest): StaffActor {
-  if (request.actor.kind !== 'staff') throw new Error('audit routes need a signed-in member of staff')
-  return request.actor
-}
 
 const ACTIONS = EVENT_CODES.map((code) => ({ code, text: eventName(code) }))
 

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { formFields, fromFieldErrors } from '../../platform/forms.ts'
-import { type Actor, can } from '../../platform/policy.ts'
+import { can } from '../../platform/policy.ts'
+import { staff } from '../../platform/request-context.ts'
 import type { Services } from '../../services.ts'
 import { type ChildFormValues, formValues, parseChildForm, valuesFromRecord } from './form.ts'
 import { ETHNICITIES, ethnicityText, SEXES, sexText } from './reference.ts'
@@ -8,13 +9,6 @@ import type { ChildRecord } from './service.ts'
 
 // The children pages: the agency's list with search, add a child, a child's record, change it.
 // The search term is kept in the session, never in the address: it is usually a child's name.
-
-type StaffActor = Actor & { kind: 'staff' }
-
-function staff(request: FastifyRequest): StaffActor {
-  if (request.actor.kind !== 'staff') throw new Error('children routes need a signed-in member of staff')
-  return request.actor
-}
 
 const SAVED_MESSAGES: Record<string, string> = {
   added: 'Child added',

@@ -1,18 +1,12 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import { formFields, fromFieldErrors } from '../../platform/forms.ts'
-import { type Actor, can } from '../../platform/policy.ts'
+import { can } from '../../platform/policy.ts'
+import { staff } from '../../platform/request-context.ts'
 import type { Services } from '../../services.ts'
 import { parseFamilyForm } from './form.ts'
 
 // Families: add prospective adopters, match a child with them, share the child's details with them,
 // allocate a worker of either agency. Adopters reach their own family at /family.
-
-type StaffActor = Actor & { kind: 'staff' }
-
-function staff(request: FastifyRequest): StaffActor {
-  if (request.actor.kind !== 'staff') throw new Error('family routes need a signed-in member of staff')
-  return request.actor
-}
 
 const SAVED: Record<string, string> = {
   added: 'Family added',

@@ -1,21 +1,14 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import type { Config } from '../../config.ts'
 import { formErrors, formFields, fromFieldErrors } from '../../platform/forms.ts'
 import { SESSION_COOKIE } from '../../platform/pipeline.ts'
-import type { Actor } from '../../platform/policy.ts'
+import { staff } from '../../platform/request-context.ts'
 import { ROLE_NAMES, STAFF_ROLES } from '../../platform/roles.ts'
 import type { Services } from '../../services.ts'
 import { newPassword, staffInvitation } from './service.ts'
 
 // Inviting: a worker invites a family's adopters, an administrator invites staff. Accepting: the
 // link from the e-mail, a password, then the second factor as at any first sign-in.
-
-type StaffActor = Actor & { kind: 'staff' }
-
-function staff(request: FastifyRequest): StaffActor {
-  if (request.actor.kind !== 'staff') throw new Error('inviting needs a signed-in member of staff')
-  return request.actor
-}
 
 const TAKEN = 'An account already uses this email address'
 

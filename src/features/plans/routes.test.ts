@@ -154,6 +154,69 @@ describe('plan pages', () => {
     assert.equal(resolved.headers.location, `/plans/${planId}/sections/adopters/check`)
   })
 
+  test('autosave saves as the button does, only on the version its page showed', async () => {
+    const page = await worker.get(`/plans/${planId}/sections/adopters`)
+    assert.match(page.body, new RegExp(`data-autosave="/plans/${planId}/sections/adopters/autosave"`))
+    assert.match(
+      page.body,
+      /<p class="govuk-body app-autosave-status" role="status" data-autosave-status><\/p>/,
+    )
+    const version = Number(/name="version" value="(\d+)"/.exec(page.body)?.[1])
+    const url = `/plans/${planId}/sections/adopters/autosave`
+    const strengthsNow = () =>
+      t.database.db
+        .selectFrom('plan_sections')
+        .select(['version', 'answers'])
+        .where('plan_id', '=', planId)
+        .where('key', '=', 'adopters')
+        .executeTakeFirstOrThrow()
+        .then((row) => [row.version, (row.answers as Record<string, unknown>).strengths])
+
+    const saved = await worker.post(url, { version: String(version), strengths: 'Autosaved strengths' })
+    assert.equal(saved.statusCode, 200)
+    assert.match(String(saved.headers['content-type']), /^application\/json/)
+    const body = saved.json()
+    assert.equal(body.version, version + 1)
+    assert.ok(!Number.isNaN(Date.parse(body.savedAt)))
+    assert.match(body.time, /^\d{1,2}:\d{2}(am|pm)$/)
+    assert.deepEqual(await strengthsNow(), [version + 1, 'Autosaved strengths'])
+    const change = await t.database.db
+      .selectFrom('plan_changes')
+      .select('changes')
+      .where('plan_id', '=', planId)
+      .where('section', '=', 'adopters')
+      .where('section_version', '=', version + 1)
+      .executeTakeFirstOrThrow()
+    assert.equal((change.changes as { path: string; after: string }[])[0]?.after, 'Autosaved strengths')
+    const audited = await t.database.db
+      .selectFrom('audit_events')
+      .select('details')
+      .where('what', '=', 'plan-changed')
+      .orderBy('seq', 'desc')
+      .executeTakeFirstOrThrow()
+    assert.equal((audited.details as { version: number }).version, version + 1)
+
+    const stale = await worker.post(url, { version: String(version), strengths: 'Typed on an old page' })
+    assert.equal(stale.statusCode, 409)
+    assert.deepEqual(stale.json(), { saved: false, reason: 'stale' })
+    const invalid = await worker.post(url, { version: String(version + 1), strengths: 'x'.repeat(20_001) })
+    assert.equal(invalid.statusCode, 422)
+    const forged = await worker.post(
+      url,
+      { version: String(version + 1), strengths: 'Forged' },
+      { csrf: null },
+    )
+    assert.equal(forged.statusCode, 403)
+    const reader = new WebClient(t.app)
+    const agencyId = (await t.database.db.selectFrom('plans').select('agency_id').executeTakeFirstOrThrow())
+      .agency_id
+    await reader.signIn(await t.addUser(agencyId, 'support-worker'))
+    await reader.get(`/plans/${planId}`)
+    const refused = await reader.post(url, { version: String(version + 1), strengths: 'Not mine to write' })
+    assert.equal(refused.statusCode, 403)
+    assert.deepEqual(await strengthsNow(), [version + 1, 'Autosaved strengths'], 'none of those saved')
+  })
+
   test('versions are saved, compared field by field, and no route changes them', async () => {
     await worker.get(`/plans/${planId}/versions`)
     const one = await worker.post(`/plans/${planId}/versions`, {})

@@ -15,7 +15,9 @@ import {
   type SectionDefinition,
   sectionDefinition,
 } from '../../plan/definition.ts'
+import { hintsUnder } from '../../plan/guidance.ts'
 import { flattenSnapshot } from '../../plan/versions.ts'
+import { londonTime } from '../../platform/dates.ts'
 import { formFields, fromFieldErrors } from '../../platform/forms.ts'
 import { type Actor, can } from '../../platform/policy.ts'
 import type { Services } from '../../services.ts'
@@ -80,7 +82,7 @@ const byField = (conflicts: Conflict[]) =>
   Object.fromEntries(conflicts.map((conflict) => [conflict.field, conflict]))
 
 export async function planRoutes(app: FastifyInstance, { services }: { services: Services }) {
-  const { plans } = services
+  const { plans, guidance } = services
 
   app.post<{ Params: { id: string } }>(
     '/children/:id/plan',
@@ -163,6 +165,7 @@ export async function planRoutes(app: FastifyInstance, { services }: { services:
       version: overrides.version ?? state.version,
       values: overrides.values ?? formFieldsOf(definition.questions, state.content.answers),
       members: memberOptions(memberNames),
+      hints: hintsUnder(await guidance.hintsFor(plan.agencyId), definition.key),
       lists: Object.fromEntries(
         definition.lists.map((list) => [
           list.key,
@@ -181,19 +184,26 @@ export async function planRoutes(app: FastifyInstance, { services }: { services:
     async (request, reply) => showSection(request, reply, request.params.id, request.params.key),
   )
 
+  /** A section's form as posted: who, which section, what was typed and what it says. */
+  function postedSection(request: FastifyRequest<{ Params: { id: string; key: string } }>) {
+    const actor = person(request)
+    const definition = sectionDefinition(request.params.key)
+    if (!actor || !definition || definition.filledElsewhere) return null
+    const fields = formFields(request.body)
+    const parsed = parseAnswers(definition.questions, fields)
+    return { actor, definition, fields, parsed, baseVersion: Number(fields.version) }
+  }
+
   app.post<{ Params: { id: string; key: string } }>(
     '/plans/:id/sections/:key',
     { config: { permission: 'plan:update' } },
     async (request, reply) => {
-      const actor = person(request)
-      const definition = sectionDefinition(request.params.key)
-      if (!actor || !definition || definition.filledElsewhere) return reply.callNotFound()
+      const posted = postedSection(request)
+      if (!posted) return reply.callNotFound()
+      const { actor, definition, fields, parsed, baseVersion } = posted
       const { id } = request.params
-      const fields = formFields(request.body)
-      const parsed = parseAnswers(definition.questions, fields)
       if (!parsed.ok)
         return showSection(request, reply, id, definition.key, { values: fields, errors: parsed.errors })
-      const baseVersion = Number(fields.version)
       const saved = await plans.saveAnswers(
         actor,
         id,
@@ -219,6 +229,34 @@ export async function planRoutes(app: FastifyInstance, { services }: { services:
       if (action === 'remove' && list && itemId)
         return reply.redirect(`${base}/${list.key}/${itemId}/remove`, 303)
       return reply.redirect(`${base}/check`, 303)
+    },
+  )
+
+  // The section's form saved while the person types (assets/js/autosave.js): the same checks and
+  // the same save as its button, answered in JSON. Answers not valid yet save nothing (422) and are
+  // left for the button to report; a page someone else has saved since is never merged (409): the
+  // button shows both versions (ADR 0011).
+  app.post<{ Params: { id: string; key: string } }>(
+    '/plans/:id/sections/:key/autosave',
+    { config: { permission: 'plan:update' } },
+    async (request, reply) => {
+      const posted = postedSection(request)
+      if (!posted) return reply.callNotFound()
+      const { actor, definition, parsed, baseVersion } = posted
+      if (!parsed.ok) return reply.code(422).send({ saved: false, reason: 'invalid' })
+      const saved = await plans.saveAnswers(
+        actor,
+        request.params.id,
+        definition.key,
+        baseVersion,
+        parsed.answers,
+        request.id,
+        'refuse',
+      )
+      if (saved.outcome === 'not-found') return reply.callNotFound()
+      if (saved.outcome !== 'saved') return reply.code(409).send({ saved: false, reason: 'stale' })
+      const now = new Date()
+      return reply.send({ version: saved.version, savedAt: now.toISOString(), time: londonTime(now) })
     },
   )
 
@@ -264,6 +302,7 @@ export async function planRoutes(app: FastifyInstance, { services }: { services:
       version: overrides.version ?? state.version,
       values,
       members: memberOptions(memberNames),
+      hints: hintsUnder(await guidance.hintsFor(plan.agencyId), `${definition.key}.${list.key}`),
       canShare: list.sharedBySiblings === true && plan.child.siblingGroupId !== null && !item,
       conflicts: overrides.conflicts?.length ? byField(overrides.conflicts) : null,
       changedBy: overrides.changedBy ?? [],

@@ -151,6 +151,17 @@ describe('plans', () => {
     assert.equal(chosen.outcome, 'saved')
   })
 
+  test('an autosave saves only on the version its page showed, and merges nothing', async () => {
+    const now = (await plans.section(worker, planId, 'adopters', 'f'))?.state.version as number
+    const typed = { strengths: 'Kind', vulnerabilities: 'Tired' }
+    const stale = await plans.saveAnswers(worker, planId, 'adopters', now - 1, typed, 'g', 'refuse')
+    assert.deepEqual(stale, { outcome: 'stale', version: now })
+    const section = await plans.section(worker, planId, 'adopters', 'h')
+    assert.equal(section?.state.content.answers.strengths, 'Calm', 'nothing saved')
+    const saved = await plans.saveAnswers(worker, planId, 'adopters', now, typed, 'i', 'refuse')
+    assert.deepEqual(saved, { outcome: 'saved', version: now + 1 })
+  })
+
   test('a need shared by the sibling group is written once and shown in each plan', async () => {
     const child = sectionDefinition('child')
     const needs = child && listDefinition(child, 'needs')

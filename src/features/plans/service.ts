@@ -466,7 +466,9 @@ export function plansService(db: Db) {
     /**
      * Saves a section's plain answers typed on a page that showed `baseVersion`. When others saved
      * in between, the fields only one side changed are merged; fields both changed come back as
-     * conflicts, with both texts, and nothing is saved until the person chooses.
+     * conflicts, with both texts, and nothing is saved until the person chooses. An autosave
+     * refuses instead (`stale`): its page would not show what the merge took from the others, and
+     * its next save would quietly put their changes back.
      */
     async saveAnswers(
       actor: Person,
@@ -475,12 +477,15 @@ export function plansService(db: Db) {
       baseVersion: number,
       submitted: Answers,
       correlationId: string,
-    ): Promise<SaveOutcome> {
+      onStale: 'merge' | 'refuse' = 'merge',
+    ): Promise<SaveOutcome | { outcome: 'stale'; version: number }> {
       const section = required(key)
       return db.transaction().execute(async (trx) => {
         const plan = await reach(actor, planId, 'plan:update', trx)
         if (!plan) return { outcome: 'not-found' as const }
         const current = await lock(trx, plan.id, key)
+        if (onStale === 'refuse' && current !== baseVersion)
+          return { outcome: 'stale' as const, version: current }
         const now = await readSection(trx, planKey(plan), section)
         const mine = Object.fromEntries(
           section.questions.map((question) => [question.key, submitted[question.key] ?? null]),

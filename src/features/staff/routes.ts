@@ -1,16 +1,9 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify'
-import type { Actor } from '../../platform/policy.ts'
+import type { FastifyInstance } from 'fastify'
+import { staff } from '../../platform/request-context.ts'
 import type { Services } from '../../services.ts'
 
 // The agency's staff, for its administrators: who has an account, and deactivating or
 // reactivating one.
-
-type StaffActor = Actor & { kind: 'staff' }
-
-function staff(request: FastifyRequest): StaffActor {
-  if (request.actor.kind !== 'staff') throw new Error('staff routes need a signed-in member of staff')
-  return request.actor
-}
 
 const SAVED: Record<string, string> = {
   deactivated: 'Account deactivated',
