@@ -324,6 +324,9 @@ export interface PhotoTable {
   description: Generated<string>
   uploaded_by: string | null
   uploaded_at: CreatedAt
+  /** Removed photos are kept, never shown: nothing is hard-deleted by a user. */
+  removed_at: Date | null
+  removed_by: string | null
 }
 
 /** An agency's own wording of one hint of the plan; without a row, the definition's default. */

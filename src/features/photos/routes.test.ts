@@ -192,14 +192,16 @@ describe('photos on the plan’s front page', () => {
     assert.equal((await storedPhotos()).length, 1)
   })
 
-  test('removing the photo asks first, then deletes its bytes', async () => {
+  test('removing the photo asks first, then it is never shown again but kept with the records', async () => {
     const ask = await worker.get(`/plans/${planId}/photos/child/remove`)
     assert.match(ask.body, /Are you sure you want to remove the photo of/)
     const unanswered = await worker.post(`/plans/${planId}/photos/child/remove`, {})
     assert.match(unanswered.body, /Select yes if you want to remove the photo/)
     const removed = await worker.post(`/plans/${planId}/photos/child/remove`, { confirm: 'yes' })
     assert.equal(removed.headers.location, `/plans/${planId}?saved=photo-removed`)
-    assert.equal((await storedPhotos()).length, 0)
+    const [kept] = await storedPhotos()
+    assert.ok(kept?.removed_at, 'marked removed, not deleted')
     assert.equal((await worker.get(`/plans/${planId}/photos/child/image`)).statusCode, 404)
+    assert.equal((await worker.get(`/plans/${planId}`)).body.match(/No photo yet/g)?.length, 2)
   })
 })

@@ -143,7 +143,7 @@ export async function photoRoutes(app: FastifyInstance, { services }: { services
     if (errors.confirm) reply.code(422)
     return reply.render('plans/views/remove.njk', {
       title: `Are you sure you want to remove the photo of ${reached.subject.name}?`,
-      hint: 'The photo is deleted. You can add another at any time.',
+      hint: 'Nobody will see it again. It is kept with the child’s records. You can add another at any time.',
       action: `${base}/remove`,
       back: base,
       ...(errors.confirm ? fromFieldErrors(errors, ['confirm']) : {}),

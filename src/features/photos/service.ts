@@ -9,7 +9,8 @@ import type { PlanHeader, PlansService } from '../plans/service.ts'
 // The photos on a plan's front page: the child's, and each adopter's. A photo belongs to its
 // subject (the child, or one adopter), not to the plan, so a brother's plan and a later plan show the
 // same one; it is reached through a plan, by whoever may read that plan. The newest photo of a
-// subject is the one shown; removing it deletes its bytes (a photo of the wrong child must not linger).
+// subject is the one shown. Removing it marks it, and any it replaced, removed: never shown again,
+// kept with the record (nothing is hard-deleted by a user).
 
 type Person = Actor & { kind: 'staff' | 'adopter' }
 
@@ -55,6 +56,7 @@ export function photosService(db: Db, plans: PlansService) {
       .selectFrom('photos')
       .select(['id', 'subject_type', 'subject_id', 'description', 'width', 'height'])
       .where('agency_id', '=', plan.agencyId)
+      .where('removed_at', 'is', null)
       .where(
         'subject_id',
         'in',
@@ -145,7 +147,7 @@ export function photosService(db: Db, plans: PlansService) {
       return true
     },
 
-    /** Deletes the subject's photos: the one shown and any it replaced. */
+    /** Removes the subject's photos from view: the one shown and any it replaced. */
     async remove(actor: Person, planId: string, key: SubjectKey, correlationId: string): Promise<boolean> {
       const reached = await reachSubject(actor, planId, key, 'plan:update')
       if (!reached?.subject.photo) return false
@@ -153,10 +155,12 @@ export function photosService(db: Db, plans: PlansService) {
       const photoId = reached.subject.photo.id
       await db.transaction().execute(async (trx) => {
         await trx
-          .deleteFrom('photos')
+          .updateTable('photos')
+          .set({ removed_at: new Date(), removed_by: actor.userId })
           .where('agency_id', '=', plan.agencyId)
           .where('subject_type', '=', subject.type)
           .where('subject_id', '=', subject.id)
+          .where('removed_at', 'is', null)
           .execute()
         await audit('photo-removed', actor, plan, subject, photoId, correlationId, trx)
       })
