@@ -24,6 +24,7 @@ import { invitationRoutes } from './features/invitations/routes.ts'
 import { operationsRoutes } from './features/operations/routes.ts'
 import { pagesRoutes } from './features/pages/routes.ts'
 import { photoRoutes } from './features/photos/routes.ts'
+import { lifecycleRoutes } from './features/plans/lifecycle-routes.ts'
 import { planRoutes } from './features/plans/routes.ts'
 import { signInRoutes } from './features/sign-in/routes.ts'
 import { singleSignOnRoutes } from './features/single-sign-on/routes.ts'
@@ -147,6 +148,7 @@ export async function buildApp(config: Config, services: Services): Promise<Fast
   await app.register(staffRoutes, { services })
   await app.register(familyRoutes, { services })
   await app.register(planRoutes, { services })
+  await app.register(lifecycleRoutes, { services })
   await app.register(photoRoutes, { services })
   await app.register(guidanceRoutes, { services })
   await app.register(accountRoutes, { services })

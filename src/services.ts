@@ -8,6 +8,7 @@ import { familiesService } from './features/families/service.ts'
 import { guidanceService } from './features/guidance/service.ts'
 import { invitationsService } from './features/invitations/service.ts'
 import { photosService } from './features/photos/service.ts'
+import { lifecycleService } from './features/plans/lifecycle.ts'
 import { plansService } from './features/plans/service.ts'
 import { signInService } from './features/sign-in/service.ts'
 import { singleSignOn } from './features/single-sign-on/service.ts'
@@ -34,6 +35,7 @@ export function services(
     families: familiesService(db),
     plans,
     photos: photosService(db, plans),
+    lifecycle: lifecycleService(db),
     guidance: guidanceService(db),
     audit: auditService(db),
     invitations: invitationsService(db, async (trx, message) => {

@@ -72,6 +72,9 @@ const expected: Record<string, Outcome[]> = {
   'view the plan, after the panel': [A, A, A, A, D, D, D, D, D, D, A, A, D],
   'change the plan': [A, A, D, D, D, D, D, D, D, D, A, D, D],
   'view the plan (API)': [A, A, A, A, D, D, D, D, D, D, A, D, D],
+  'open a step of the plan, in draft': [A, A, D, D, D, D, D, D, D, D, D, D, D],
+  'record the panel’s decision, at panel': [D, D, D, D, D, D, A, D, D, D, D, D, D],
+  'sign off the plan': [D, A, D, D, D, D, D, D, D, D, D, D, D],
   'list the plan’s guidance': [D, A, D, D, D, D, D, A, D, D, D, D, D],
   'change the plan’s guidance': [D, A, D, D, D, D, D, A, D, D, D, D, D],
 }
@@ -297,6 +300,29 @@ describe('access matrix', () => {
     {
       name: 'view the plan (API)',
       run: ({ token }) => api(token, 'GET', `/api/v1/plans/${planId}`),
+    },
+    {
+      name: 'open a step of the plan, in draft',
+      run: async ({ web }) => {
+        await planStatus('draft')
+        return (await web.get(`/plans/${planId}/next/with-adopters`)).statusCode
+      },
+    },
+    {
+      name: 'record the panel’s decision, at panel',
+      run: async ({ web }) => {
+        await planStatus('at-panel')
+        return (await web.get(`/plans/${planId}/next/match-approved`)).statusCode
+      },
+    },
+    {
+      name: 'sign off the plan',
+      run: async ({ web }) => {
+        await planStatus('draft')
+        await web.get('/children')
+        const response = await web.post(`/plans/${planId}/sign-off`, {})
+        return response.statusCode === 303 ? 200 : response.statusCode
+      },
     },
     { name: 'list the plan’s guidance', run: async ({ web }) => (await web.get('/guidance')).statusCode },
     {

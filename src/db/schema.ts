@@ -330,6 +330,27 @@ export interface PhotoTable {
 }
 
 /** An agency's own wording of one hint of the plan; without a row, the definition's default. */
+export interface PlanTransitionTable {
+  id: Generated<string>
+  plan_id: string
+  from_status: string
+  to_status: string
+  on_date: string | null
+  note: string | null
+  version_number: number
+  made_by: string
+  made_at: CreatedAt
+}
+
+export interface PlanSignOffTable {
+  id: Generated<string>
+  plan_id: string
+  content_hash: string
+  version_number: number
+  signed_by: string
+  signed_at: CreatedAt
+}
+
 export interface GuidanceTable {
   agency_id: string
   path: string
@@ -364,6 +385,8 @@ export interface Database {
   plan_changes: PlanChangeTable
   plan_versions: PlanVersionTable
   photos: PhotoTable
+  plan_transitions: PlanTransitionTable
+  plan_sign_offs: PlanSignOffTable
   guidance: GuidanceTable
 }
 

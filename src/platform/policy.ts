@@ -36,6 +36,8 @@ export type Action =
   | 'plan:create'
   | 'plan:update'
   | 'plan:version'
+  | 'plan:transition'
+  | 'plan:sign-off'
   | 'guidance:edit'
 
 /** A record an action is taken on: enough of it to decide, nothing more. */
@@ -165,6 +167,15 @@ const rules: Record<Action, (actor: Actor, resource: Resource | undefined) => bo
     (isStaff(actor, WRITERS) && sameAgency(actor, plan)) ||
     interagencyWorker(actor, (record) => record.matchedFamilyWorkers, plan),
   'plan:version': (actor, plan) => isStaff(actor, WRITERS) && sameAgency(actor, plan),
+  // Moving the plan on (src/plan/lifecycle.ts says which step is whose): the placing agency's
+  // workers, and the decision maker while the plan is before the panel.
+  'plan:transition': (actor, plan) =>
+    (isStaff(actor, WRITERS) && sameAgency(actor, plan)) ||
+    (isStaff(actor, ['decision-maker']) &&
+      sameAgency(actor, plan) &&
+      (plan === undefined || plan.planStatus === 'at-panel')),
+  // A team manager signs the plan off before it goes to panel.
+  'plan:sign-off': (actor, plan) => isStaff(actor, ['team-manager']) && sameAgency(actor, plan),
   // The hints beside the plan's questions, in the agency's own words (ADR 0010): its team managers
   // and administrators look after them, and only they need the list of them.
   'guidance:edit': (actor, agency) =>

@@ -7,6 +7,7 @@ import * as singleSignOn from './0007-single-sign-on.ts'
 import * as plans from './0008-plans.ts'
 import * as guidancePerAgency from './0009-guidance-per-agency.ts'
 import * as photoDescriptions from './0010-photo-descriptions.ts'
+import * as lifecycle from './0011-lifecycle.ts'
 
 // Every migration, in order. Names are permanent: they are recorded in the database. 0003 and 0004
 // were never released; the numbers stay unused rather than be taken out of order.
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '0008-plans': plans,
   '0009-guidance-per-agency': guidancePerAgency,
   '0010-photo-descriptions': photoDescriptions,
+  '0011-lifecycle': lifecycle,
 }

@@ -16,6 +16,7 @@ import {
   sectionDefinition,
 } from '../../plan/definition.ts'
 import { hintsUnder } from '../../plan/guidance.ts'
+import { type PlanStatus, STATUS_NAMES } from '../../plan/lifecycle.ts'
 import { flattenSnapshot } from '../../plan/versions.ts'
 import { londonTime } from '../../platform/dates.ts'
 import { formFields, fromFieldErrors } from '../../platform/forms.ts'
@@ -29,20 +30,11 @@ import type { Services } from '../../services.ts'
 
 type Person = Actor & { kind: 'staff' | 'adopter' }
 
-const STATUS_NAMES: Record<string, string> = {
-  draft: 'Draft',
-  'with-adopters': 'With the adopters',
-  'at-panel': 'At panel',
-  'match-approved': 'Match approved',
-  agreed: 'Agreed',
-  'order-made': 'Adoption order made',
-  'post-order': 'After the adoption order',
-  closed: 'Closed',
-}
-
 const SAVED: Record<string, string> = {
   created: 'Plan started',
   version: 'Version saved',
+  moved: 'The plan has moved on: a new version is kept',
+  'signed-off': 'Plan signed off: a new version is kept',
   photo: 'Photo saved',
   'photo-removed': 'Photo removed',
 }
@@ -104,7 +96,16 @@ export async function planRoutes(app: FastifyInstance, { services }: { services:
       const found = actor && (await plans.view(actor, request.params.id, request.id))
       if (!actor || !found) return reply.callNotFound()
       const { plan, sections } = found
-      const canEdit = can(actor, 'plan:update', await plans.facts(plan))
+      const access = await plans.facts(plan)
+      const canEdit = can(actor, 'plan:update', access)
+      const next =
+        actor.kind === 'staff' && can(actor, 'plan:transition', access)
+          ? await services.lifecycle.options(actor, plan.id)
+          : null
+      const canSignOff =
+        actor.kind === 'staff' &&
+        can(actor, 'plan:sign-off', access) &&
+        (plan.status === 'draft' || plan.status === 'with-adopters')
       const tasks = sections.map((section) => {
         const definition = sectionDefinition(section.key) as SectionDefinition
         const status = section.status
@@ -136,7 +137,11 @@ export async function planRoutes(app: FastifyInstance, { services }: { services:
         photos,
         canEdit,
         tasks,
-        statusText: STATUS_NAMES[plan.status] ?? plan.status,
+        statusText: STATUS_NAMES[plan.status as PlanStatus] ?? plan.status,
+        next,
+        canSignOff,
+        moves: await services.lifecycle.transitions(plan.id),
+        statusNames: STATUS_NAMES,
         completedCount: sections.filter((section) => section.status === 'completed').length,
         editableCount: sections.filter((section) => section.status !== 'cannot-start').length,
         saved: SAVED[saved] ?? null,

@@ -62,7 +62,7 @@ const planKey = (plan: PlanHeader): PlanKey => ({
   siblingGroupId: plan.child.siblingGroupId,
 })
 
-async function findPlan(executor: Executor, planId: string): Promise<PlanHeader | null> {
+export async function findPlan(executor: Executor, planId: string): Promise<PlanHeader | null> {
   if (!isUuid(planId)) return null
   const row = await executor
     .selectFrom('plans')
@@ -143,18 +143,7 @@ export function plansService(db: Db) {
   }
 
   /** The sections of the sibling group's other plans that show this plan's shared needs. */
-  async function siblingPlans(trx: Transaction<Database>, plan: PlanHeader): Promise<PlanHeader[]> {
-    if (!plan.child.siblingGroupId) return []
-    const rows = await trx
-      .selectFrom('plans')
-      .innerJoin('children', 'children.id', 'plans.child_id')
-      .select('plans.id')
-      .where('children.sibling_group_id', '=', plan.child.siblingGroupId)
-      .where('plans.id', '!=', plan.id)
-      .execute()
-    const plans = await Promise.all(rows.map((row) => findPlan(trx, row.id)))
-    return plans.filter((sibling) => sibling !== null)
-  }
+  const siblingPlans = (trx: Transaction<Database>, plan: PlanHeader) => siblingPlansOf(trx, plan)
 
   /**
    * One save of one section, whatever it changes: locks the section, lets `apply` change it, then
@@ -726,35 +715,7 @@ export function plansService(db: Db) {
       return db.transaction().execute(async (trx) => {
         const plan = await reach(actor, planId, 'plan:version', trx)
         if (!plan) return { outcome: 'not-found' as const }
-        await trx.selectFrom('plans').select('id').where('id', '=', plan.id).forUpdate().execute()
-        const snapshot = await snapshotOf(trx, plan)
-        const hash = snapshotHash(snapshot)
-        const last = await trx
-          .selectFrom('plan_versions')
-          .select(sql<number>`coalesce(max(number), 0)`.as('number'))
-          .where('plan_id', '=', plan.id)
-          .executeTakeFirstOrThrow()
-        const number = Number(last.number) + 1
-        await trx
-          .insertInto('plan_versions')
-          .values({
-            plan_id: plan.id,
-            number,
-            reason,
-            content: JSON.stringify(snapshot),
-            content_hash: hash,
-            taken_by: actor.userId,
-          })
-          .execute()
-        await recordAudit(trx, {
-          what: 'plan-version-taken',
-          who: actor.userId,
-          agencyId: plan.agencyId,
-          subjectType: 'child',
-          subjectId: plan.childId,
-          correlationId,
-          details: { planId: plan.id, number, hash },
-        })
+        const { number, hash } = await recordVersion(trx, plan, reason, actor.userId, correlationId)
         return { outcome: 'taken' as const, number, hash }
       })
     },
@@ -777,6 +738,68 @@ export function plansService(db: Db) {
       return { plan, version: { ...row, content: row.content as PlanSnapshot } }
     },
   }
+}
+
+/**
+ * Takes a numbered, immutable version of the plan as it stands, inside the caller's transaction (the
+ * plan's row is locked, so two versions never get one number), and audits it.
+ */
+export async function recordVersion(
+  trx: Transaction<Database>,
+  plan: PlanHeader,
+  reason: string,
+  who: string,
+  correlationId: string,
+): Promise<{ number: number; hash: string; snapshot: PlanSnapshot }> {
+  await trx.selectFrom('plans').select('id').where('id', '=', plan.id).forUpdate().execute()
+  const snapshot = await snapshotOf(trx, plan)
+  const hash = snapshotHash(snapshot)
+  const last = await trx
+    .selectFrom('plan_versions')
+    .select(sql<number>`coalesce(max(number), 0)`.as('number'))
+    .where('plan_id', '=', plan.id)
+    .executeTakeFirstOrThrow()
+  const number = Number(last.number) + 1
+  await trx
+    .insertInto('plan_versions')
+    .values({
+      plan_id: plan.id,
+      number,
+      reason,
+      content: JSON.stringify(snapshot),
+      content_hash: hash,
+      taken_by: who,
+    })
+    .execute()
+  await recordAudit(trx, {
+    what: 'plan-version-taken',
+    who,
+    agencyId: plan.agencyId,
+    subjectType: 'child',
+    subjectId: plan.childId,
+    correlationId,
+    details: { planId: plan.id, number, hash },
+  })
+  return { number, hash, snapshot }
+}
+
+/** The plans of the child's brothers and sisters; only those that stand where this one does, if asked. */
+export async function siblingPlansOf(
+  executor: Executor,
+  plan: PlanHeader,
+  options: { sameStatus?: boolean } = {},
+): Promise<PlanHeader[]> {
+  if (!plan.child.siblingGroupId) return []
+  let query = executor
+    .selectFrom('plans')
+    .innerJoin('children', 'children.id', 'plans.child_id')
+    .select('plans.id')
+    .where('children.sibling_group_id', '=', plan.child.siblingGroupId)
+    .where('plans.id', '!=', plan.id)
+  if (options.sameStatus) query = query.where('plans.status', '=', plan.status)
+  const rows = await query.orderBy('children.date_of_birth').execute()
+  const plans = await Promise.all(rows.map((row) => findPlan(executor, row.id)))
+  return plans.filter((sibling) => sibling !== null)
 }
 
 /** The plan as it stands: front page and every section. */

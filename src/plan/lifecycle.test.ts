@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import {
+  checkTransition,
+  type LifecycleFacts,
+  PLAN_STATUSES,
+  TRANSITIONS,
+  transitionsFrom,
+} from './lifecycle.ts'
+
+const ready: LifecycleFacts = {
+  status: 'with-adopters',
+  hasFamily: true,
+  sectionsNotCompleted: [],
+  signedOff: true,
+  panelOn: null,
+  decisionOn: null,
+  placedOn: null,
+}
+
+test('every status but closed leads somewhere, and every rule names who may take it', () => {
+  for (const status of PLAN_STATUSES.filter((status) => status !== 'closed'))
+    assert.ok(transitionsFrom(status).length > 0, status)
+  assert.deepEqual(transitionsFrom('closed'), [])
+  for (const rule of TRANSITIONS) assert.ok(rule.roles.length > 0, rule.to)
+})
+
+test('to panel: every unmet condition is given, in words', () => {
+  const check = checkTransition(
+    'social-worker',
+    { ...ready, hasFamily: false, signedOff: false, sectionsNotCompleted: ['2. All about the child'] },
+    { to: 'at-panel', date: '2026-03-01' },
+  )
+  assert.equal(check.ok, false)
+  assert.deepEqual(!check.ok && check.reasons, [
+    'Match the child with a family before the panel',
+    'Complete the section “2. All about the child”',
+    'A team manager must sign off the plan as it stands now',
+  ])
+  assert.equal(checkTransition('social-worker', ready, { to: 'at-panel', date: '2026-03-01' }).ok, true)
+})
+
+test('the wrong role is told whose step it is', () => {
+  const facts = { ...ready, status: 'at-panel' as const, panelOn: '2026-03-01' }
+  const check = checkTransition('social-worker', facts, { to: 'match-approved', date: '2026-03-05' })
+  assert.deepEqual(!check.ok && check.reasons, [
+    'Only the agency decision maker can record the agency decision approving the match',
+  ])
+  assert.equal(
+    checkTransition('decision-maker', facts, { to: 'match-approved', date: '2026-03-05' }).ok,
+    true,
+  )
+  const close = checkTransition(
+    'social-worker',
+    { ...ready, status: 'post-order' },
+    { to: 'closed', note: 'Done' },
+  )
+  assert.deepEqual(!close.ok && close.reasons, ['Only team managers can close the plan'])
+})
+
+test('dates: asked for, and never before the step they follow', () => {
+  const facts = { ...ready, status: 'at-panel' as const, panelOn: '2026-03-01' }
+  const missing = checkTransition('decision-maker', facts, { to: 'match-approved' })
+  assert.deepEqual(!missing.ok && [missing.field, missing.reasons], [
+    'date',
+    ['Enter the date of the agency decision'],
+  ])
+  const early = checkTransition('decision-maker', facts, { to: 'match-approved', date: '2026-02-28' })
+  assert.deepEqual(!early.ok && early.reasons, ['The date must be the same as or after the panel'])
+  const order = checkTransition(
+    'social-worker',
+    { ...ready, status: 'agreed' },
+    { to: 'order-made', date: '2027-01-01' },
+  )
+  assert.deepEqual(!order.ok && order.reasons, ['Record the placement before the adoption order'])
+})
+
+test('a step that does not follow from the status is refused; going back needs a reason', () => {
+  const skip = checkTransition(
+    'social-worker',
+    { ...ready, status: 'draft' },
+    { to: 'agreed', date: '2026-01-01' },
+  )
+  assert.deepEqual(!skip.ok && skip.reasons, ['A plan that is “Draft” cannot become “Agreed”'])
+  const back = checkTransition(
+    'decision-maker',
+    { ...ready, status: 'at-panel' },
+    { to: 'draft', note: '  ' },
+  )
+  assert.deepEqual(!back.ok && [back.field, back.reasons], [
+    'note',
+    ['Enter a note saying why, so the others know what to do next'],
+  ])
+  assert.equal(
+    checkTransition(
+      'decision-maker',
+      { ...ready, status: 'at-panel' },
+      { to: 'draft', note: 'Panel asks for more on contact' },
+    ).ok,
+    true,
+  )
+})
