@@ -95,7 +95,9 @@ export type Conflict = { path: string; label: string; theirs: string; yours: str
 /**
  * Three-way merge of one page's answers, saved after others changed the same section. `baseText`
  * holds, for each field the others changed, its text as the page showed it. A field this person
- * left as it was takes the others' answer; a field both changed differently is a conflict.
+ * left as it was takes the others' answer; a field both changed differently is a conflict. With
+ * conflicts, `answers` is what to show again: the merge, with this person's text where both changed
+ * (so saving that page keeps what only the others changed).
  */
 export function mergeAnswers(input: {
   questions: Question[]
@@ -104,7 +106,7 @@ export function mergeAnswers(input: {
   theirs: Answers
   baseText: Map<string, string>
   names: Map<string, string>
-}): { answers: Answers } | { conflicts: Conflict[] } {
+}): { answers: Answers; conflicts?: undefined } | { answers: Answers; conflicts: Conflict[] } {
   const { questions, pathOf, mine, theirs, baseText, names } = input
   const answers: Answers = {}
   const conflicts: Conflict[] = []
@@ -124,5 +126,5 @@ export function mergeAnswers(input: {
       })
     }
   }
-  return conflicts.length > 0 ? { conflicts } : { answers }
+  return conflicts.length > 0 ? { conflicts, answers } : { answers }
 }

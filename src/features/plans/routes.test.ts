@@ -133,6 +133,7 @@ describe('plan pages', () => {
     await worker.post(`/plans/${planId}/sections/adopters`, {
       version,
       strengths: 'Warm and funny',
+      informalSupport: 'Grandparents nearby',
       action: 'save',
     })
     const clash = await colleague.post(`/plans/${planId}/sections/adopters`, {
@@ -144,6 +145,7 @@ describe('plan pages', () => {
     assert.match(clash.body, /changed this section while you were editing/)
     assert.match(clash.body, /Warm and funny/, 'their version is shown')
     assert.match(clash.body, />Experienced foster carers</, 'yours stays in the box')
+    assert.match(clash.body, />Grandparents nearby</, 'what only they changed is in the form, to be kept')
     const newVersion = /name="version" value="(\d+)"/.exec(clash.body)?.[1] as string
     assert.notEqual(newVersion, version)
     const resolved = await colleague.post(`/plans/${planId}/sections/adopters`, {

@@ -220,7 +220,7 @@ export async function planRoutes(app: FastifyInstance, { services }: { services:
       if (saved.outcome === 'not-found') return reply.callNotFound()
       if (saved.outcome === 'conflict') {
         return showSection(request, reply, id, definition.key, {
-          values: fields,
+          values: { ...fields, ...formFieldsOf(definition.questions, saved.answers) },
           conflicts: saved.conflicts,
           changedBy: saved.changedBy,
           version: saved.version,
@@ -345,7 +345,7 @@ export async function planRoutes(app: FastifyInstance, { services }: { services:
         if (saved.outcome === 'not-found') return reply.callNotFound()
         if (saved.outcome === 'conflict') {
           return showItem(request, reply, {
-            values: fields,
+            values: { ...fields, ...formFieldsOf(list.questions, saved.answers) },
             conflicts: saved.conflicts,
             changedBy: saved.changedBy,
             version: saved.version,

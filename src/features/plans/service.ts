@@ -51,7 +51,8 @@ export type SectionState = {
 
 export type SaveOutcome =
   | { outcome: 'saved'; version: number }
-  | { outcome: 'conflict'; version: number; conflicts: Conflict[]; changedBy: string[] }
+  /** `answers`: the merge to show again, this person's text where both changed. */
+  | { outcome: 'conflict'; version: number; conflicts: Conflict[]; changedBy: string[]; answers: Answers }
   | { outcome: 'not-found' }
 
 const isUuid = (value: string) => z.uuid().safeParse(value).success
@@ -325,8 +326,14 @@ export function plansService(db: Db) {
       baseText: others.baseText,
       names: await memberNames(trx, plan.id),
     })
-    if ('answers' in merged) return merged
-    return { outcome: 'conflict', version: current, conflicts: merged.conflicts, changedBy: others.people }
+    if (!merged.conflicts) return merged
+    return {
+      outcome: 'conflict',
+      version: current,
+      conflicts: merged.conflicts,
+      changedBy: others.people,
+      answers: merged.answers,
+    }
   }
 
   return {
@@ -485,7 +492,7 @@ export function plansService(db: Db) {
           mine,
           theirs: now.content.answers,
         })
-        if (!('answers' in merged)) return merged
+        if ('outcome' in merged) return merged
         const answers = merged.answers
         const version = await commit(trx, actor, plan, section, correlationId, async () => {
           await writeAnswers(trx, plan.id, key, answers)
@@ -524,7 +531,7 @@ export function plansService(db: Db) {
             mine: answers,
             theirs: existing.answers,
           })
-          if (!('answers' in result)) return result
+          if ('outcome' in result) return result
           merged = result.answers
         }
         let savedId = itemId ?? ''
