@@ -17,8 +17,8 @@ const END = '<!-- bench:end -->'
 
 export type RunInfo = {
   date: Date
-  /** The 1-minute load average when the run began: well above zero means something else was busy. */
-  loadBefore: number
+  /** The 1, 5 and 15-minute load averages when the run began: well above zero means something else was busy. */
+  loadBefore: number[]
   settings: Settings
   /** Tool and server versions worth recording, e.g. { autocannon: '9.0.0' }. */
   versions: Record<string, string>
@@ -153,7 +153,10 @@ export function resultsMarkdown(sections: Section[], info: RunInfo): string {
       ['Machine and software', ''],
       [
         ...machine(),
-        ['Load average before the run', info.loadBefore.toFixed(2)],
+        [
+          'Load average before the run (1, 5, 15 min)',
+          info.loadBefore.map((load) => load.toFixed(2)).join(', '),
+        ],
         ...versions,
         ['Code', gitDescription()],
       ],
