@@ -377,7 +377,7 @@ export async function planPageTarget(options: TargetOptions): Promise<RunningTar
     const sizes: string[] = []
     for (const page of pages) {
       const sample = await app.inject({ method: 'GET', url: page.path, headers: headerSets[0] })
-      sizes.push(`${page.name} ${(Buffer.byteLength(sample.body) / 1024).toFixed(0)} KiB`)
+      sizes.push(`${page.name}: ${(Buffer.byteLength(sample.body) / 1024).toFixed(0)} KiB`)
     }
     const address = await app.listen({ host: '127.0.0.1', port: 0 })
     return {
@@ -390,11 +390,11 @@ export async function planPageTarget(options: TargetOptions): Promise<RunningTar
       ),
       headerSets,
       details: [
-        `${NETWORK_MEMBERS} people in the network, ${NEEDS_PER_SECTION * 2} needs (${NEEDS_PER_SECTION} in ` +
-          `section 2 and ${NEEDS_PER_SECTION} in section 3), ${STAYING_IN_TOUCH} staying-in-touch ` +
-          `arrangements, ${PAYMENTS} payments, ${BIRTH_RELATIVES} birth relatives, every question answered ` +
-          `(narratives of 120 to 350 words) and ${VERSIONS} versions`,
-        `HTML: ${sizes.join(', ')}`,
+        `every question answered, narratives in 120 to 350 words; ${NETWORK_MEMBERS} people in the ` +
+          `network; ${NEEDS_PER_SECTION * 2} needs, ${NEEDS_PER_SECTION} in section 2 and ` +
+          `${NEEDS_PER_SECTION} in section 3; ${STAYING_IN_TOUCH} staying-in-touch arrangements, ` +
+          `${PAYMENTS} payments and ${BIRTH_RELATIVES} birth relatives; ${VERSIONS} versions`,
+        sizes.join('; '),
       ],
       close,
     }
@@ -427,7 +427,7 @@ export const planPageScenario: Scenario = {
       id: this.id,
       title: this.title,
       description: [
-        `A large plan (${details.join('; ')}), read by the social worker allocated to the child. ` +
+        `A large plan (${details[0]}), read by the social worker allocated to the child. ` +
           `\`GET /plans/:id/versions/${VERSIONS}\` is the one page that shows the whole plan: every ` +
           'field of every section, the front page first; version 10 is taken after the last change, so ' +
           'it is the plan as it stands. The live plan has no such page yet, so the pages a reader ' +
@@ -441,6 +441,7 @@ export const planPageScenario: Scenario = {
           'version page reads one stored snapshot instead), the view recorded in the audit log (not ' +
           'for the version page, which records none), and the page rendered by Nunjucks with GOV.UK ' +
           'Frontend macros. Each connection is a session of its own.',
+        `HTML of each page: ${details[1]}.`,
       ],
       rows,
       notes,
