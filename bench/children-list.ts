@@ -1,18 +1,11 @@
-import { randomBytes } from 'node:crypto'
 import { faker } from '@faker-js/faker/locale/en_GB'
-import { buildApp } from '../src/app.ts'
-import { readConfig } from '../src/config.ts'
 import type { Db } from '../src/db/database.ts'
 import { accounts } from '../src/features/accounts/service.ts'
 import { ETHNICITY_CODES } from '../src/features/children/reference.ts'
 import { PAGE_SIZE } from '../src/features/children/service.ts'
-import { CSRF_COOKIE, newCsrfSeed } from '../src/platform/csrf.ts'
-import { SESSION_COOKIE } from '../src/platform/pipeline.ts'
-import { newTotpSecret } from '../src/platform/totp.ts'
-import { services } from '../src/services.ts'
-import { testDatabase } from '../test/support/database.ts'
-import { databaseEnv, measureTarget, type ResultRow, type Scenario } from './scenario.ts'
+import { measureOnEachDatabase, type Scenario } from './scenario.ts'
 import type { RunningTarget } from './server.ts'
+import { addBenchmarkWorker, signedInApp } from './signed-in.ts'
 import type { TargetOptions } from './target.ts'
 
 // The page a social worker opens most: the agency's children, 25 to a page with a count, behind
@@ -104,63 +97,35 @@ async function seed(db: Db): Promise<string> {
     const other = await people.addAgency({ name: `Other Agency ${i}`, kind: 'raa', region: 'North West' })
     await addChildren(db, other, OTHER_AGENCY_CHILDREN)
   }
-  return people.addUser({
-    agencyId,
-    email: 'social-worker@bench.example',
-    name: faker.person.fullName(),
-    role: 'social-worker',
-    password: randomBytes(18).toString('base64url'),
-    totpSecret: newTotpSecret(),
-  })
+  return addBenchmarkWorker(people, agencyId)
 }
 
 /** Server side: the application on a fresh, seeded database, and a signed-in session for each connection. */
 export async function childrenListTarget(options: TargetOptions): Promise<RunningTarget> {
-  const database = await testDatabase()
+  const { app, headerSets, close } = await signedInApp(options, async ({ db }) => ({
+    userId: await seed(db),
+  }))
   try {
-    // Production settings, as deployed, except that nothing is logged.
-    const config = readConfig({
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'silent',
-      SESSION_SECRET: randomBytes(32).toString('base64url'),
-      SERVICE_URL: 'http://127.0.0.1',
-      MAIL_TRANSPORT: 'folder',
-      DEMO_DATA: 'off',
-    })
-    const appServices = services(database.db, config)
-    const app = await buildApp(config, appServices)
-    const userId = await seed(database.db)
-
-    // Signed in without the forms: what a completed password and second factor leave behind.
-    const headerSets: Record<string, string>[] = []
-    for (let i = 0; i < Math.max(1, options.sessions); i++) {
-      const { session } = await appServices.sessions.start(userId, 'benchmark')
-      const token = await appServices.sessions.completeSignIn(session.id)
-      headerSets.push({
-        accept: 'text/html',
-        cookie: `${SESSION_COOKIE}=${token}; ${CSRF_COOKIE}=${newCsrfSeed()}`,
-      })
-    }
-
     const pages = Math.ceil(AGENCY_CHILDREN / PAGE_SIZE)
     const caption = `${AGENCY_CHILDREN} children, page 1 of ${pages}`
     const sample = await app.inject({ method: 'GET', url: '/children', headers: headerSets[0] })
     const address = await app.listen({ host: '127.0.0.1', port: 0 })
     return {
-      url: `${address}/children`,
+      pages: [
+        {
+          url: `${address}/children`,
+          expect: { status: 200, contains: ['<table class="govuk-table"', caption] },
+        },
+      ],
       headerSets,
-      expect: { status: 200, contains: ['<table class="govuk-table"', caption] },
       details: [
         `${AGENCY_CHILDREN} children in the agency and ${OTHER_AGENCY_CHILDREN} in each of ${OTHER_AGENCIES} others`,
         `page 1 of ${pages}: ${PAGE_SIZE} rows, ${(Buffer.byteLength(sample.body) / 1024).toFixed(1)} KiB of HTML`,
       ],
-      close: async () => {
-        await app.close()
-        await database.close()
-      },
+      close,
     }
   } catch (error) {
-    await database.close()
+    await close()
     throw error
   }
 }
@@ -169,34 +134,12 @@ export const childrenListScenario: Scenario = {
   id: 'children-list',
   title: 'Children list, signed in',
   async run(context) {
-    const rows: ResultRow[] = []
-    const notes: string[] = []
-    const pglite = await measureTarget(
-      'Children list, PGlite',
-      'children-list',
-      { database: 'pglite' },
-      context,
-      databaseEnv(),
-    )
-    rows.push(...pglite.rows)
-    const { postgres } = context
-    if ('skipped' in postgres) {
-      notes.push(`PostgreSQL was not measured: ${postgres.skipped}.`)
-    } else {
-      const measured = await measureTarget(
-        `Children list, PostgreSQL ${postgres.version}`,
-        'children-list',
-        { database: 'postgres' },
-        context,
-        databaseEnv(postgres.url),
-      )
-      rows.push(...measured.rows)
-    }
+    const { rows, details, notes } = await measureOnEachDatabase('Children list', 'children-list', context)
     return {
       id: this.id,
       title: this.title,
       description: [
-        `\`GET /children\` as a signed-in social worker (${pglite.details.join('; ')}). The whole ` +
+        `\`GET /children\` as a signed-in social worker (${details.join('; ')}). The whole ` +
           'application answers it, configured as in production except that logging is off: security ' +
           'headers, the session looked up and touched, the permission check, a count and a page of ' +
           'children, and the page rendered by Nunjucks with GOV.UK Frontend macros.',

@@ -17,10 +17,9 @@ export async function bareFastifyTarget(options: TargetOptions): Promise<Running
   app.get('/', async (_request, reply) => reply.type('text/html; charset=utf-8').send(page))
   const address = await app.listen({ host: '127.0.0.1', port: 0 })
   return {
-    url: `${address}/`,
+    pages: [{ url: `${address}/`, expect: { status: 200, contains: ['<h1>Reference</h1>'] } }],
     // The same number of header sets as a signed-in page has, so that autocannon works the same.
     headerSets: Array.from({ length: options.sessions }, () => ({ accept: 'text/html' })),
-    expect: { status: 200, contains: ['<h1>Reference</h1>'] },
     details: [`one route answering a fixed ${Buffer.byteLength(page)}-byte HTML page`],
     close: () => app.close(),
   }

@@ -17,8 +17,8 @@ const END = '<!-- bench:end -->'
 
 export type RunInfo = {
   date: Date
-  /** The 1-minute load average when the run began: well above zero means something else was busy. */
-  loadBefore: number
+  /** The 1, 5 and 15-minute load averages when the run began: well above zero means something else was busy. */
+  loadBefore: number[]
   settings: Settings
   /** Tool and server versions worth recording, e.g. { autocannon: '9.0.0' }. */
   versions: Record<string, string>
@@ -37,7 +37,9 @@ function gitDescription(): string {
   try {
     const git = (...args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim()
     const commit = git('rev-parse', '--short', 'HEAD')
-    const dirty = git('status', '--porcelain', '--untracked-files=no') !== ''
+    // The report this run rewrites is not code: its own changes do not make the code measured dirty.
+    const dirty =
+      git('status', '--porcelain', '--untracked-files=no', '--', '.', ':!docs/performance.md') !== ''
     return `commit ${commit}${dirty ? ', with uncommitted changes' : ''}`
   } catch {
     return 'unknown (not a git checkout)'
@@ -153,7 +155,10 @@ export function resultsMarkdown(sections: Section[], info: RunInfo): string {
       ['Machine and software', ''],
       [
         ...machine(),
-        ['Load average before the run', info.loadBefore.toFixed(2)],
+        [
+          'Load average before the run (1, 5, 15 min)',
+          info.loadBefore.map((load) => load.toFixed(2)).join(', '),
+        ],
         ...versions,
         ['Code', gitDescription()],
       ],

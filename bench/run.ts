@@ -1,6 +1,7 @@
 import { loadavg } from 'node:os'
 import { serverVersion, startPostgres } from '../test/support/postgres.ts'
 import { childrenListScenario } from './children-list.ts'
+import { planPageScenario } from './plan-page.ts'
 import { bareFastifyScenario } from './reference.ts'
 import { packageVersion, REPORT_PATH, resultsMarkdown, summaryTable, writeReport } from './report.ts'
 import type { PostgresTarget, Scenario, ScenarioContext, Section } from './scenario.ts'
@@ -12,7 +13,7 @@ import { readSettings } from './settings.ts'
 // Timings live here, never in the tests: a test that fails on a slow machine tells nobody anything.
 
 /** Every benchmark but the reference, in the order they run. */
-const scenarios: Scenario[] = [childrenListScenario]
+const scenarios: Scenario[] = [childrenListScenario, planPageScenario]
 
 async function postgresServer(
   given: string | undefined,
@@ -49,7 +50,7 @@ async function main(): Promise<void> {
 
   const postgres = await postgresServer(settings.databaseUrl)
   const date = new Date()
-  const loadBefore = loadavg()[0] ?? 0
+  const loadBefore = loadavg()
   const sections: Section[] = []
   try {
     const context: ScenarioContext = { settings, postgres: postgres.target, baseline: new Map() }

@@ -55,7 +55,7 @@ function progress(label: string, measurement: Measurement): void {
   )
 }
 
-/** Starts a target, measures it at each number of connections in the settings, stops it. */
+/** Starts a target, measures each of its pages at each number of connections in the settings, stops it. */
 export async function measureTarget(
   label: string,
   name: TargetName,
@@ -69,13 +69,50 @@ export async function measureTarget(
   const target = await startTarget(name, { ...options, sessions }, env)
   try {
     const rows: ResultRow[] = []
-    for (const connections of settings.connections) {
-      const measurement = await measure(target, connections, settings)
-      progress(label, measurement)
-      rows.push({ label, measurement, baseline: context.baseline.get(connections) })
+    for (const page of target.pages) {
+      const pageLabel = page.name ? `${label}: ${page.name}` : label
+      for (const connections of settings.connections) {
+        const measurement = await measure(
+          { url: page.url, headerSets: target.headerSets },
+          connections,
+          settings,
+        )
+        progress(pageLabel, measurement)
+        rows.push({ label: pageLabel, measurement, baseline: context.baseline.get(connections) })
+      }
     }
     return { rows, details: target.details }
   } finally {
     await target.stop()
   }
+}
+
+/**
+ * Measures a target on PGlite, then on PostgreSQL where the run has one; the rows are labelled
+ * `<name>, PGlite` and `<name>, PostgreSQL <version>`, and a note says why PostgreSQL is missing.
+ */
+export async function measureOnEachDatabase(
+  name: string,
+  target: TargetName,
+  context: ScenarioContext,
+): Promise<{ rows: ResultRow[]; details: string[]; notes: string[] }> {
+  const pglite = await measureTarget(
+    `${name}, PGlite`,
+    target,
+    { database: 'pglite' },
+    context,
+    databaseEnv(),
+  )
+  const { postgres } = context
+  if ('skipped' in postgres) {
+    return { ...pglite, notes: [`PostgreSQL was not measured: ${postgres.skipped}.`] }
+  }
+  const measured = await measureTarget(
+    `${name}, PostgreSQL ${postgres.version}`,
+    target,
+    { database: 'postgres' },
+    context,
+    databaseEnv(postgres.url),
+  )
+  return { rows: [...pglite.rows, ...measured.rows], details: pglite.details, notes: [] }
 }

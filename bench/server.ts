@@ -1,4 +1,5 @@
 import { childrenListTarget } from './children-list.ts'
+import { planPageTarget } from './plan-page.ts'
 import { bareFastifyTarget } from './reference.ts'
 import type { ServerMessage, TargetName, TargetOptions, TargetReady } from './target.ts'
 
@@ -11,6 +12,7 @@ export type RunningTarget = TargetReady & { close: () => Promise<void> }
 const targets: Record<TargetName, (options: TargetOptions) => Promise<RunningTarget>> = {
   'bare-fastify': bareFastifyTarget,
   'children-list': childrenListTarget,
+  'plan-page': planPageTarget,
 }
 
 function send(message: ServerMessage): void {

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url'
 // which runs here, each have a core of their own instead of taking turns on one event loop.
 // Parent side: start it, check that it answers what it should, stop it.
 
-export type TargetName = 'bare-fastify' | 'children-list'
+export type TargetName = 'bare-fastify' | 'children-list' | 'plan-page'
 
 export type TargetOptions = {
   /** How many signed-in sessions to make: one for each connection of the largest measurement. */
@@ -14,12 +14,19 @@ export type TargetOptions = {
   database?: 'pglite' | 'postgres'
 }
 
+/** One address to load, and how to tell it answered right; a name where a server has several. */
+export type TargetPage = {
+  name?: string
+  url: string
+  expect: { status: number; contains: string[] }
+}
+
 /** What a started server tells the benchmark: where to send load, and how to tell it answered right. */
 export type TargetReady = {
-  url: string
+  /** Measured one after another, each at every number of connections. */
+  pages: TargetPage[]
   /** Headers of each connection: a session cookie each, where the page needs one. */
   headerSets: Record<string, string>[]
-  expect: { status: number; contains: string[] }
   /** A line or two on what the server holds, for the report. */
   details: string[]
 }
@@ -64,17 +71,17 @@ async function stopChild(child: ChildProcess): Promise<void> {
 }
 
 /** One request as a browser would send it: the answer must be the page, not a redirect or an error. */
-async function verify(ready: TargetReady): Promise<void> {
-  const response = await fetch(ready.url, { headers: ready.headerSets[0], redirect: 'manual' })
+async function verify(page: TargetPage, headers: Record<string, string> | undefined): Promise<void> {
+  const response = await fetch(page.url, { headers, redirect: 'manual' })
   const body = await response.text()
-  if (response.status !== ready.expect.status) {
+  if (response.status !== page.expect.status) {
     const where = response.headers.get('location')
     throw new Error(
-      `${ready.url} answered ${response.status}${where ? ` (to ${where})` : ''}, not ${ready.expect.status}`,
+      `${page.url} answered ${response.status}${where ? ` (to ${where})` : ''}, not ${page.expect.status}`,
     )
   }
-  const missing = ready.expect.contains.filter((text) => !body.includes(text))
-  if (missing.length > 0) throw new Error(`${ready.url} answered without ${missing.join(', ')}`)
+  const missing = page.expect.contains.filter((text) => !body.includes(text))
+  if (missing.length > 0) throw new Error(`${page.url} answered without ${missing.join(', ')}`)
 }
 
 /** Starts a target server with the given environment and checks it before any load is sent. */
@@ -90,7 +97,7 @@ export async function startTarget(
   const stop = () => stopChild(child)
   try {
     const ready = await waitForReady(child)
-    await verify(ready)
+    for (const page of ready.pages) await verify(page, ready.headerSets[0])
     return { ...ready, stop }
   } catch (error) {
     await stop()

@@ -1,0 +1,450 @@
+import { faker } from '@faker-js/faker/locale/en_GB'
+import type { Answers } from '../src/plan/answers.ts'
+import {
+  type ListDefinition,
+  listDefinition,
+  PLAN,
+  type SectionDefinition,
+  type SectionKey,
+  sectionDefinition,
+} from '../src/plan/definition.ts'
+import type { Actor } from '../src/platform/policy.ts'
+import type { Services } from '../src/services.ts'
+import { measureOnEachDatabase, type ResultRow, type Scenario } from './scenario.ts'
+import type { RunningTarget } from './server.ts'
+import { addBenchmarkWorker, signedInApp } from './signed-in.ts'
+import type { TargetOptions, TargetPage } from './target.ts'
+
+// The adoption support plan at its largest: every question answered at length, 20 people in the
+// network, 40 needs, staying-in-touch arrangements, payments, birth relatives and 10 versions, all
+// written through the plans service as the pages write them. Then the pages a social worker
+// allocated to the child opens to read the whole of it, on PGlite and on PostgreSQL.
+
+const SEED = 20_260_401
+const NETWORK_MEMBERS = 20
+const NEEDS_PER_SECTION = 20
+const STAYING_IN_TOUCH = 4
+const PAYMENTS = 4
+const BIRTH_RELATIVES = 3
+const VERSIONS = 10
+/** The p95 the plan's pages must stay under at BUDGET_CONNECTIONS (issue 4). */
+const BUDGET_P95_MS = 100
+const BUDGET_CONNECTIONS = 20
+
+type Staff = Actor & { kind: 'staff' }
+
+const NETWORK_ROLES = [
+  'Child’s social worker',
+  'Adoption social worker',
+  'Health visitor',
+  'Virtual school head',
+  'Community paediatrician',
+  'Speech and language therapist',
+  'Designated teacher',
+  'CAMHS clinician',
+  'Independent reviewing officer',
+  'Family support worker',
+  'Educational psychologist',
+  'GP',
+  'Occupational therapist',
+  'Play therapist',
+  'Former foster carer',
+  'Team manager',
+  'Adoption support team lead',
+  'School nurse',
+  'Contact supervisor',
+  'Life story worker',
+]
+
+/** Sentences of English words, in paragraphs, about as long as a social worker writes them. */
+function prose(words: { min: number; max: number }): string {
+  const wanted = faker.number.int(words)
+  const paragraphs: string[] = []
+  let sentences: string[] = []
+  for (let written = 0; written < wanted; ) {
+    const length = Math.min(wanted - written, faker.number.int({ min: 6, max: 22 }))
+    const text = faker.word.words(length)
+    sentences.push(`${text.charAt(0).toUpperCase()}${text.slice(1)}.`)
+    written += length
+    if (sentences.length === 5) {
+      paragraphs.push(sentences.join(' '))
+      sentences = []
+    }
+  }
+  if (sentences.length > 0) paragraphs.push(sentences.join(' '))
+  return paragraphs.join('\n\n')
+}
+
+const isoDate = (from: string, to: string) => faker.date.between({ from, to }).toISOString().slice(0, 10)
+const pounds = (min: number, max: number) => faker.number.int({ min, max }) * 100
+
+/** One of the options the plan's definition gives a choice question. */
+function choose(questions: { key: string; type: string; options?: { value: string }[] }[], key: string) {
+  const question = questions.find((candidate) => candidate.key === key)
+  if (!question?.options) throw new Error(`${key} is not a choice in the plan's definition`)
+  return faker.helpers.arrayElement(question.options).value
+}
+
+/** The answers, checked against the definition: every question of the list, and nothing else. */
+function complete(list: ListDefinition, answers: Answers): Answers {
+  const keys = list.questions.map((question) => question.key).sort()
+  if (JSON.stringify(Object.keys(answers).sort()) !== JSON.stringify(keys)) {
+    throw new Error(
+      `The benchmark's ${list.key} do not answer the definition's questions: ${keys.join(', ')}`,
+    )
+  }
+  return answers
+}
+
+function networkMember(list: ListDefinition, index: number): Answers {
+  return complete(list, {
+    name: faker.person.fullName(),
+    role: NETWORK_ROLES[index % NETWORK_ROLES.length] as string,
+    organisation: `${faker.location.county()} ${faker.helpers.arrayElement(['County Council', 'NHS Trust', 'Primary School', 'Adoption Agency'])}`,
+    phone: `01632 960 ${faker.string.numeric(3)}`,
+    email: faker.internet.email({ provider: 'example.org' }).toLowerCase(),
+    responsibility: prose({ min: 15, max: 45 }),
+    confirmedOn: isoDate('2026-01-01', '2026-10-31'),
+  })
+}
+
+function need(list: ListDefinition, memberIds: string[]): Answers {
+  const provider = faker.datatype.boolean(0.6) ? faker.helpers.arrayElement(memberIds) : null
+  const startOn = isoDate('2026-06-01', '2027-06-01')
+  const funding = choose(list.questions, 'funding')
+  return complete(list, {
+    area: choose(list.questions, 'area'),
+    description: prose({ min: 40, max: 120 }),
+    expected: choose(list.questions, 'expected'),
+    support: prose({ min: 30, max: 100 }),
+    providerMemberId: provider,
+    providerOrganisation: provider ? null : `${faker.location.county()} adoption support team`,
+    startOn,
+    endOn: faker.datatype.boolean(0.5) ? isoDate(startOn, '2028-12-31') : null,
+    frequency: faker.helpers.arrayElement(['Weekly for 12 weeks', 'Every month', 'Each school term', 'Once']),
+    review: faker.helpers.arrayElement([
+      'At each child care review',
+      'By the adoption support team every year',
+      'When the child starts secondary school',
+    ]),
+    funding,
+    fundAmount: funding === 'asgsf' ? pounds(500, 5_000) : null,
+    status: choose(list.questions, 'status'),
+  })
+}
+
+function stayingInTouch(list: ListDefinition): Answers {
+  return complete(list, {
+    person: faker.helpers.arrayElement(['Birth mother', 'Birth father', 'Grandmother', 'Older brother']),
+    relationship: faker.helpers.arrayElement(['Mother', 'Father', 'Maternal grandmother', 'Half-brother']),
+    kind: choose(list.questions, 'kind'),
+    frequency: faker.helpers.arrayElement(['Twice a year', 'Once a year', 'Every three months']),
+    supportedBy: 'Letterbox coordinator',
+    reviewOn: isoDate('2027-01-01', '2027-12-31'),
+  })
+}
+
+function payment(list: ListDefinition): Answers {
+  const startOn = isoDate('2026-06-01', '2027-01-01')
+  return complete(list, {
+    kind: choose(list.questions, 'kind'),
+    amount: pounds(100, 3_000),
+    frequency: choose(list.questions, 'frequency'),
+    startOn,
+    endOn: isoDate(startOn, '2029-01-01'),
+    paidBy: 'The agency',
+    reviewOn: isoDate('2027-01-01', '2027-12-31'),
+  })
+}
+
+function birthRelative(list: ListDefinition): Answers {
+  return complete(list, {
+    relative: faker.helpers.arrayElement(['Birth mother', 'Birth father', 'Maternal grandmother']),
+    relationship: faker.helpers.arrayElement(['Mother', 'Father', 'Grandmother']),
+    support: prose({ min: 30, max: 80 }),
+    providedBy: `${faker.location.county()} birth family support service`,
+  })
+}
+
+/** Every question of a section answered: narratives at length, choices from the definition. */
+function sectionAnswers(section: SectionDefinition): Answers {
+  return Object.fromEntries(
+    section.questions.map((question) => {
+      if (question.type === 'narrative') return [question.key, prose({ min: 120, max: 350 })]
+      if (question.type === 'choice') return [question.key, choose(section.questions, question.key)]
+      throw new Error(`The benchmark has no answer to a ${question.type} question (${question.key})`)
+    }),
+  )
+}
+
+const section = (key: SectionKey) => sectionDefinition(key) as SectionDefinition
+const list = (key: SectionKey, listKey: string) => listDefinition(section(key), listKey) as ListDefinition
+
+type SeededPlan = { planId: string; childName: string; texts: Record<string, string> }
+
+/**
+ * The large plan, written as people write it: a section's answers, then its items one by one, a
+ * version at each of ten milestones, the last after the last change. Throws on any refusal.
+ */
+async function writePlan(plans: Services['plans'], worker: Staff, childId: string): Promise<SeededPlan> {
+  const created = await plans.create(worker, childId, 'bench')
+  if (created.outcome !== 'created') throw new Error('the plan was not started')
+  const { planId } = created
+  const versions = new Map<string, number>(PLAN.map((definition) => [definition.key, 1]))
+  const saved = (key: string, outcome: { outcome: string; version?: number }) => {
+    if (outcome.outcome !== 'saved' || outcome.version === undefined)
+      throw new Error(`${key}: ${outcome.outcome}`)
+    versions.set(key, outcome.version)
+  }
+  /** Adds `count` items made by `make`, one save each; what was written, and the new items' ids. */
+  const addItems = async (
+    key: SectionKey,
+    listKey: string,
+    count: number,
+    make: (definition: ListDefinition, index: number) => Answers,
+  ) => {
+    const definition = list(key, listKey)
+    const written: { id: string; answers: Answers }[] = []
+    for (let index = 0; index < count; index++) {
+      const answers = make(definition, index)
+      const outcome = await plans.saveItem(worker, planId, key, definition, null, 0, answers, {
+        correlationId: 'bench',
+      })
+      saved(key, outcome)
+      written.push({ id: String(outcome.itemId), answers })
+    }
+    return written
+  }
+  const answer = async (key: SectionKey, answers: Answers) =>
+    saved(key, await plans.saveAnswers(worker, planId, key, versions.get(key) ?? 1, answers, 'bench'))
+  let taken = 0
+  const takeVersion = async (reason: string) => {
+    const version = await plans.takeVersion(worker, planId, reason, 'bench')
+    if (version.outcome !== 'taken') throw new Error('no version was taken')
+    taken = version.number
+  }
+
+  const members = await addItems('network', 'members', NETWORK_MEMBERS, networkMember)
+  const memberIds = members.map((member) => member.id)
+  await takeVersion('The professional network, first draft')
+
+  const childAnswers = sectionAnswers(section('child'))
+  await answer('child', childAnswers)
+  await takeVersion('All about the child, first draft')
+  const needs = (key: SectionKey) =>
+    addItems(key, 'needs', NEEDS_PER_SECTION / 2, (definition) => need(definition, memberIds))
+  await needs('child')
+  await takeVersion('The child’s needs now')
+  const childNeeds = await needs('child')
+  await takeVersion('The child’s needs later')
+  await addItems('child', 'stayingInTouch', STAYING_IN_TOUCH, stayingInTouch)
+  await takeVersion('Staying in touch agreed')
+  const adoptersAnswers = sectionAnswers(section('adopters'))
+  await answer('adopters', adoptersAnswers)
+  await takeVersion('All about the adopters, first draft')
+  await needs('adopters')
+  await takeVersion('The family’s needs')
+  const adopterNeeds = await needs('adopters')
+  await addItems('adopters', 'financialSupport', PAYMENTS, payment)
+  await takeVersion('Financial support agreed')
+  const relatives = await addItems('birth-family', 'relatives', BIRTH_RELATIVES, birthRelative)
+  await takeVersion('Support to the birth family')
+
+  // A second draft of two answers, then every section marked complete: the task list then links to
+  // each section's check-your-answers page, as it does for a finished plan.
+  const whoTheyAre = prose({ min: 200, max: 350 })
+  await answer('child', { ...childAnswers, whoTheyAre })
+  const adoptersViews = prose({ min: 120, max: 250 })
+  await answer('adopters', { ...adoptersAnswers, adoptersViews })
+  for (const definition of PLAN.filter((candidate) => !candidate.filledElsewhere)) {
+    const done = await plans.setCompleted(worker, planId, definition.key, true, 'bench')
+    if (done.outcome !== 'saved') throw new Error(`${definition.key} could not be completed: ${done.outcome}`)
+  }
+  await takeVersion('Agreed at the planning meeting')
+  if (taken !== VERSIONS) throw new Error(`${taken} versions were taken, not ${VERSIONS}`)
+
+  const plan = await plans.view(worker, planId, 'bench')
+  if (!plan) throw new Error('the plan cannot be read back')
+  const first = (text: unknown) => String(text).split('.')[0] as string
+  return {
+    planId,
+    childName: `${plan.plan.child.firstName} ${plan.plan.child.lastName}`,
+    // What each page must show for the benchmark to believe it rendered the plan.
+    texts: {
+      network: String(members.at(-1)?.answers.name),
+      child: first(whoTheyAre),
+      childNeed: first(childNeeds.at(-1)?.answers.support),
+      adopters: first(adoptersViews),
+      adoptersNeed: first(adopterNeeds.at(-1)?.answers.description),
+      'birth-family': first(relatives.at(-1)?.answers.support),
+    },
+  }
+}
+
+/** The agency, its people, the matched family and the child; the plan written; who to sign in as. */
+async function seed(appServices: Services): Promise<{ userId: string } & SeededPlan> {
+  faker.seed(SEED)
+  const { accounts, children, families, allocations, plans } = appServices
+  const agencyId = await accounts.addAgency({
+    name: 'Benchmark Adoption Agency',
+    kind: 'raa',
+    region: 'London',
+  })
+  const userId = await addBenchmarkWorker(accounts, agencyId)
+  const worker: Staff = { kind: 'staff', agencyId, userId, role: 'social-worker' }
+  const sex = faker.helpers.arrayElement(['female', 'male'] as const)
+  const added = await children.add(
+    worker,
+    {
+      firstName: faker.person.firstName(sex),
+      lastName: faker.person.lastName(),
+      preferredName: null,
+      dateOfBirth: isoDate('2020-01-01', '2024-12-31'),
+      sex,
+      ethnicity: 'WBRI',
+      siblingOf: null,
+    },
+    'bench',
+  )
+  if (added.outcome !== 'added') throw new Error('the child was not added')
+  const childId = added.child.id
+  const allocated = await allocations.allocate({ kind: 'operator' }, childId, userId, 'bench')
+  if (allocated.outcome !== 'allocated') throw new Error(`the worker was not allocated: ${allocated.outcome}`)
+  const lastName = faker.person.lastName()
+  const familyId = await families.add(
+    worker,
+    {
+      approvingAgencyId: agencyId,
+      adopters: [0, 1].map(() => ({
+        firstName: faker.person.firstName(),
+        lastName,
+        dateOfBirth: isoDate('1975-01-01', '1992-12-31'),
+        email: null,
+      })),
+    },
+    'bench',
+  )
+  if ((await families.match(worker, familyId, childId, 'bench')) !== 'matched')
+    throw new Error('the child was not matched')
+  return { userId, ...(await writePlan(plans, worker, childId)) }
+}
+
+const HTML_ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '"': '&quot;',
+  "'": '&#39;',
+  '<': '&lt;',
+  '>': '&gt;',
+}
+/** Text as Nunjucks writes it into a page, escaped. */
+const asHtml = (text: string) => text.replace(/[&"'<>]/g, (character) => HTML_ESCAPES[character] as string)
+
+/** Server side: the large plan on a fresh database, and a signed-in session for each connection. */
+export async function planPageTarget(options: TargetOptions): Promise<RunningTarget> {
+  const { app, headerSets, seeded, close } = await signedInApp(options, seed)
+  try {
+    const { planId, childName, texts } = seeded
+    const plan = `/plans/${planId}`
+    const check = (key: SectionKey, ...shown: string[]) => ({
+      name: `check your answers, section ${section(key).number}`,
+      path: `${plan}/sections/${key}/check`,
+      contains: [`Check your answers: ${asHtml(section(key).title.toLowerCase())}`, ...shown.map(asHtml)],
+    })
+    const pages = [
+      {
+        name: `whole plan, version ${VERSIONS}`,
+        path: `${plan}/versions/${VERSIONS}`,
+        contains: [
+          `<h1 class="govuk-heading-l">Version ${VERSIONS}</h1>`,
+          ...Object.values(texts).map(asHtml),
+        ],
+      },
+      {
+        name: 'front page and task list',
+        path: plan,
+        contains: [asHtml(childName), '4 of 4 sections completed'],
+      },
+      check('network', texts.network as string),
+      check('child', texts.child as string, texts.childNeed as string),
+      check('adopters', texts.adopters as string, texts.adoptersNeed as string),
+      check('birth-family', texts['birth-family'] as string),
+      {
+        name: 'section 2’s form',
+        path: `${plan}/sections/child`,
+        contains: ['Save and continue', asHtml(texts.child as string), asHtml(texts.childNeed as string)],
+      },
+    ]
+    const sizes: string[] = []
+    for (const page of pages) {
+      const sample = await app.inject({ method: 'GET', url: page.path, headers: headerSets[0] })
+      sizes.push(`${page.name}: ${(Buffer.byteLength(sample.body) / 1024).toFixed(0)} KiB`)
+    }
+    const address = await app.listen({ host: '127.0.0.1', port: 0 })
+    return {
+      pages: pages.map(
+        (page): TargetPage => ({
+          name: page.name,
+          url: `${address}${page.path}`,
+          expect: { status: 200, contains: page.contains },
+        }),
+      ),
+      headerSets,
+      details: [
+        `every question answered, narratives in 120 to 350 words; ${NETWORK_MEMBERS} people in the ` +
+          `network; ${NEEDS_PER_SECTION * 2} needs, ${NEEDS_PER_SECTION} in section 2 and ` +
+          `${NEEDS_PER_SECTION} in section 3; ${STAYING_IN_TOUCH} staying-in-touch arrangements, ` +
+          `${PAYMENTS} payments and ${BIRTH_RELATIVES} birth relatives; ${VERSIONS} versions`,
+        sizes.join('; '),
+      ],
+      close,
+    }
+  } catch (error) {
+    await close()
+    throw error
+  }
+}
+
+/** Which pages meet the budget at its number of connections, and which miss it, by how much. */
+function budgetNote(rows: ResultRow[]): string {
+  const measured = rows.filter((row) => row.measurement.connections === BUDGET_CONNECTIONS)
+  const budget = `Budget: p95 below ${BUDGET_P95_MS} ms at ${BUDGET_CONNECTIONS} connections`
+  if (measured.length === 0) return `${budget}; not measured in this run (no run at ${BUDGET_CONNECTIONS}).`
+  const floor = measured[0]?.baseline
+  const reference = floor ? ` (the bare route's p95 in this run: ${floor.p95.toFixed(2)} ms)` : ''
+  const missed = measured.filter((row) => !(row.measurement.p95 < BUDGET_P95_MS))
+  if (missed.length === 0) return `${budget}${reference}: met by every page.`
+  const misses = missed.map((row) => `${row.label} (${row.measurement.p95.toFixed(0)} ms)`)
+  return `${budget}${reference}: **missed by ${missed.length} of ${measured.length}**: ${misses.join('; ')}.`
+}
+
+export const planPageScenario: Scenario = {
+  id: 'plan-page',
+  title: 'The whole adoption support plan, signed in',
+  async run(context) {
+    const { rows, details, notes } = await measureOnEachDatabase('Plan', 'plan-page', context)
+    notes.unshift(budgetNote(rows))
+    return {
+      id: this.id,
+      title: this.title,
+      description: [
+        `A large plan (${details[0]}), read by the social worker allocated to the child. ` +
+          `\`GET /plans/:id/versions/${VERSIONS}\` is the one page that shows the whole plan: every ` +
+          'field of every section, the front page first; version 10 is taken after the last change, so ' +
+          'it is the plan as it stands. The live plan has no such page yet, so the pages a reader ' +
+          'opens to read it are measured too: `GET /plans/:id`, the front page with the task list, ' +
+          'and `GET /plans/:id/sections/:key/check` for each of the four sections written here, ' +
+          'where the task list links once a section is complete (section 5 is filled by the reviews). ' +
+          'The form of section 2 (`GET /plans/:id/sections/child`), the largest, is the page its ' +
+          'writers open.',
+        'The application answers as deployed, except that logging is off: the session looked up and ' +
+          'touched, the permission checks, the plan read (a query per section and per list; the ' +
+          'version page reads one stored snapshot instead), the view recorded in the audit log (not ' +
+          'for the version page, which records none), and the page rendered by Nunjucks with GOV.UK ' +
+          'Frontend macros. Each connection is a session of its own.',
+        `HTML of each page: ${details[1]}.`,
+      ],
+      rows,
+      notes,
+    }
+  },
+}
