@@ -30,6 +30,33 @@ export function isRealDate(iso: string): boolean {
   return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day
 }
 
+// Calendar arithmetic on ISO days, done in UTC so that clocks changing in England never move a day.
+function calendarDay(iso: string): Date {
+  if (!isRealDate(iso)) throw new RangeError(`Not a real ISO date: ${iso}`)
+  return new Date(`${iso}T00:00:00Z`)
+}
+
+/** The day `days` after `iso` (before it, when negative). */
+export function addDays(iso: string, days: number): string {
+  const date = calendarDay(iso)
+  date.setUTCDate(date.getUTCDate() + days)
+  return date.toISOString().slice(0, 10)
+}
+
+/**
+ * The same day of the month `months` later; where that month is shorter, its last day (31 January
+ * plus 1 month is 28 February, or 29 in a leap year), so a period "of N months" never runs long.
+ */
+export function addMonths(iso: string, months: number): string {
+  const date = calendarDay(iso)
+  const day = date.getUTCDate()
+  date.setUTCDate(1)
+  date.setUTCMonth(date.getUTCMonth() + months)
+  const lastDay = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 0)).getUTCDate()
+  date.setUTCDate(Math.min(day, lastDay))
+  return date.toISOString().slice(0, 10)
+}
+
 /** Today in England, as an ISO date (the service's dates are English calendar days). */
 export function todayInEngland(now: Date = new Date()): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(now)
