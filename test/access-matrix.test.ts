@@ -63,7 +63,10 @@ const expected: Record<string, Outcome[]> = {
   'change the child’s details (API)': [A, A, D, D, D, D, D, D, D, D, D, D, D],
   'allocate people to the child': [D, A, D, D, D, D, D, D, D, D, D, D, D],
   'view the family': [A, A, A, D, D, D, D, D, D, D, A, A, D],
+  'see the family in the list (API)': [A, A, A, D, D, D, D, D, D, D, A, D, D],
+  'view the family (API)': [A, A, A, D, D, D, D, D, D, D, A, D, D],
   'match a child with the family': [A, A, D, D, D, D, D, D, D, D, D, D, D],
+  'match a child with the family (API)': [A, A, D, D, D, D, D, D, D, D, D, D, D],
   'manage staff accounts': [D, D, D, D, D, D, D, A, D, D, D, D, D],
   'read the audit log': [D, D, D, D, D, D, D, A, D, D, D, D, D],
   'see who has seen the child’s record': [D, D, D, D, D, D, D, A, D, D, D, D, D],
@@ -194,7 +197,7 @@ describe('access matrix', () => {
 
   const api = (
     token: string | null,
-    method: 'GET' | 'PUT',
+    method: 'GET' | 'PUT' | 'POST',
     url: string,
     payload?: Record<string, unknown>,
     headers = {},
@@ -257,6 +260,33 @@ describe('access matrix', () => {
       run: async ({ web }) => (await web.get(`/children/${childId}/allocations/new`)).statusCode,
     },
     { name: 'view the family', run: async ({ web }) => (await web.get(`/families/${familyId}`)).statusCode },
+    {
+      name: 'see the family in the list (API)',
+      run: async ({ token }) => {
+        const response = await t.app.inject({
+          method: 'GET',
+          url: '/api/v1/families',
+          headers: token ? { authorization: `Bearer ${token}` } : {},
+        })
+        if (response.statusCode !== 200) return response.statusCode
+        const listed = response.json().items.some((family: { id: string }) => family.id === familyId)
+        return listed ? 200 : 404
+      },
+    },
+    {
+      name: 'view the family (API)',
+      run: ({ token }) => api(token, 'GET', `/api/v1/families/${familyId}`),
+    },
+    {
+      name: 'match a child with the family (API)',
+      run: async ({ token }) => {
+        // An unknown child: allowed people are told so (422), others do not find the family.
+        const status = await api(token, 'POST', `/api/v1/families/${familyId}/matches`, {
+          childId: '00000000-0000-4000-8000-000000000000',
+        })
+        return status === 422 ? 200 : status
+      },
+    },
     {
       name: 'match a child with the family',
       run: async ({ web }) => {

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { Services } from '../../services.ts'
 import { childrenApi } from '../children/api.ts'
+import { familiesApi } from '../families/api.ts'
 import { plansApi } from '../plans/api.ts'
 import { lifecycleApi } from '../plans/lifecycle-api.ts'
 
@@ -8,6 +9,7 @@ import { lifecycleApi } from '../plans/lifecycle-api.ts'
 export async function apiRoutes(app: FastifyInstance, { services }: { services: Services }) {
   app.get('/openapi.json', { config: { permission: 'public' } }, async () => app.swagger())
   await app.register(childrenApi, { services })
+  await app.register(familiesApi, { services })
   await app.register(plansApi, { services })
   await app.register(lifecycleApi, { services })
 }

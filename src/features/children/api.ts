@@ -6,6 +6,7 @@ import { sendProblem } from '../../platform/errors.ts'
 import type { Actor } from '../../platform/policy.ts'
 import { ifMatchVersion } from '../../platform/preconditions.ts'
 import type { Services } from '../../services.ts'
+import { idParams, pageNumber, pageOf, problemSchema } from '../api/schemas.ts'
 import { ETHNICITY_CODES, SEX_CODES } from './reference.ts'
 import { childDetails } from './service.ts'
 
@@ -27,18 +28,7 @@ export const childSchema = z
   })
   .meta({ id: 'Child' })
 
-const problemSchema = z
-  .object({ type: z.string(), title: z.string(), status: z.number(), detail: z.string().optional() })
-  .meta({ id: 'Problem' })
-
-const childPage = z.object({
-  items: z.array(childSchema),
-  page: z.number().int(),
-  pages: z.number().int(),
-  total: z.number().int(),
-})
-
-const idParams = z.object({ id: z.string().max(64) })
+const childPage = pageOf(childSchema)
 
 function present(child: Child): z.output<typeof childSchema> {
   return {
@@ -73,7 +63,7 @@ export async function childrenApi(app: FastifyInstance, { services }: { services
         summary: 'The children of your agency, by name, 25 a page',
         querystring: z.object({
           search: z.string().max(100).optional(),
-          page: z.coerce.number().int().min(1).max(100_000).default(1),
+          page: pageNumber,
         }),
         response: { 200: childPage },
       },

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { formFields, fromFieldErrors } from '../../platform/forms.ts'
+import { requestedPage } from '../../platform/pagination.ts'
 import { can } from '../../platform/policy.ts'
 import { staff } from '../../platform/request-context.ts'
 import type { Services } from '../../services.ts'
@@ -23,8 +24,7 @@ export async function childrenRoutes(app: FastifyInstance, { services }: { servi
   app.get('/children', { config: { permission: 'children:list' } }, async (request, reply) => {
     const actor = staff(request)
     const search = request.session?.data.childSearch ?? ''
-    const page = Number.parseInt(String((request.query as Record<string, unknown>).page ?? '1'), 10) || 1
-    const result = await children.list(actor, { search, page })
+    const result = await children.list(actor, { search, page: requestedPage(request.query) })
     return reply.render('children/views/list.njk', {
       title: 'Children',
       search,

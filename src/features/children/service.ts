@@ -4,6 +4,7 @@ import type { Db } from '../../db/database.ts'
 import type { Child, Database } from '../../db/schema.ts'
 import { recordAudit } from '../../platform/audit.ts'
 import { isRealDate, todayInEngland } from '../../platform/dates.ts'
+import { PAGE_SIZE, pageWindow } from '../../platform/pagination.ts'
 import { type Actor, can, childListScope, type Resource } from '../../platform/policy.ts'
 import { ETHNICITY_CODES, SEX_CODES } from './reference.ts'
 
@@ -64,7 +65,8 @@ export type ChangeResult =
 type StaffActor = Actor & { kind: 'staff' }
 type Executor = Kysely<Database> | Transaction<Database>
 
-export const PAGE_SIZE = 25
+// Every list's page size, said again here because the bench reads it from the children's service.
+export { PAGE_SIZE }
 
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (character) => `\\${character}`)
@@ -245,15 +247,14 @@ export function childrenService(db: Db) {
       const { total } = await query
         .select((eb) => eb.fn.countAll<number>().as('total'))
         .executeTakeFirstOrThrow()
-      const pages = Math.max(1, Math.ceil(total / PAGE_SIZE))
-      const page = Math.min(Math.max(1, Math.trunc(options.page ?? 1)), pages)
+      const { page, pages, offset, limit } = pageWindow(total, options.page)
       const children = await query
         .selectAll()
         .orderBy('last_name')
         .orderBy('first_name')
         .orderBy('id')
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
+        .limit(limit)
+        .offset(offset)
         .execute()
       return { children, total, page, pages, pageSize: PAGE_SIZE }
     },

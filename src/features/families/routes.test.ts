@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { type TestApp, testApp } from '../../../test/support/app.ts'
 import { WebClient } from '../../../test/support/web-client.ts'
+import { familiesService } from './service.ts'
 
 const child = (firstName: string) => ({
   firstName,
@@ -121,5 +122,38 @@ describe('families, matches and who sees them', () => {
     assert.match(other.body, /Page not found/)
     assert.equal((await client.get('/children')).statusCode, 403)
     assert.equal((await client.get('/families')).statusCode, 403)
+  })
+
+  test('the families list comes 25 a page, newest first', async () => {
+    const agency = await t.addAgency('Busy agency')
+    const manager = await t.addUser(agency, 'team-manager')
+    const actor = {
+      kind: 'staff' as const,
+      userId: manager.id,
+      agencyId: agency,
+      role: 'team-manager' as const,
+    }
+    for (let n = 1; n <= 27; n++) {
+      const adopter = { firstName: `Adopter${n}`, lastName: 'Page', dateOfBirth: '1980-01-01', email: null }
+      await familiesService(t.database.db).add(
+        actor,
+        { approvingAgencyId: agency, adopters: [adopter] },
+        'test',
+      )
+    }
+    const client = new WebClient(t.app)
+    await client.signIn(manager)
+    const first = (await client.get('/families')).body
+    assert.match(first, /27 families, page 1 of 2/)
+    assert.equal(first.match(/href="\/families\/[0-9a-f-]{36}"/g)?.length, 25)
+    assert.match(first, /Adopter27 Page/)
+    assert.doesNotMatch(first, /Adopter2 Page/)
+    assert.match(first, /class="govuk-pagination"/)
+    assert.match(first, /href="\/families\?page=2"/)
+    const second = (await client.get('/families?page=2')).body
+    assert.match(second, /Adopter1 Page/)
+    assert.match(second, /Adopter2 Page/)
+    assert.doesNotMatch(second, /Adopter3 Page/)
+    assert.doesNotMatch((await worker.get('/families')).body, /Adopter1 Page/, 'another agency’s families')
   })
 })

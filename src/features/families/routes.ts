@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { formFields, fromFieldErrors } from '../../platform/forms.ts'
+import { requestedPage } from '../../platform/pagination.ts'
 import { can } from '../../platform/policy.ts'
 import { staff } from '../../platform/request-context.ts'
 import type { Services } from '../../services.ts'
@@ -20,13 +21,10 @@ export async function familyRoutes(app: FastifyInstance, { services }: { service
   const { families } = services
 
   app.get('/families', { config: { permission: 'families:list' } }, async (request, reply) => {
-    const rows = await families.list(staff(request))
-    const grouped = new Map<string, string[]>()
-    for (const row of rows)
-      grouped.set(row.id, [...(grouped.get(row.id) ?? []), `${row.first_name} ${row.last_name}`])
+    const result = await families.list(staff(request), { page: requestedPage(request.query) })
     return reply.render('families/views/list.njk', {
       title: 'Families',
-      families: [...grouped].map(([id, names]) => ({ id, names: names.join(' and ') })),
+      result,
       canAdd: can(request.actor, 'family:create'),
     })
   })
@@ -88,7 +86,7 @@ export async function familyRoutes(app: FastifyInstance, { services }: { service
     '/families/:id/matches',
     { config: { permission: 'family:update' } },
     async (request, reply) => {
-      const outcome = await families.match(
+      const { outcome } = await families.match(
         staff(request),
         request.params.id,
         formFields(request.body).childId ?? '',

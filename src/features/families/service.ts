@@ -3,6 +3,7 @@ import type { Db } from '../../db/database.ts'
 import type { Adopter } from '../../db/schema.ts'
 import { recordAudit } from '../../platform/audit.ts'
 import { isRealDate, todayInEngland } from '../../platform/dates.ts'
+import { pageWindow } from '../../platform/pagination.ts'
 import { type Actor, can, type Resource } from '../../platform/policy.ts'
 import { childAccessFacts } from '../children/service.ts'
 
@@ -48,6 +49,22 @@ export type MatchedChild = {
   shared: boolean
 }
 
+/** A family as a list shows it: who the adopters are, and which agencies it is between. */
+export type FamilySummary = {
+  id: string
+  agencyId: string
+  approvingAgencyId: string
+  adopters: Adopter[]
+}
+
+export type FamilyPage = {
+  families: FamilySummary[]
+  total: number
+  page: number
+  pages: number
+  pageSize: number
+}
+
 export type FamilyRecord = {
   id: string
   agencyId: string
@@ -57,6 +74,12 @@ export type FamilyRecord = {
   children: MatchedChild[]
   workers: { id: string; name: string; role: string; agencyName: string }[]
 }
+
+export type MatchOutcome =
+  | { outcome: 'matched'; matchId: string }
+  | { outcome: 'not-found' }
+  | { outcome: 'invalid-child' }
+  | { outcome: 'already-matched' }
 
 type StaffActor = Actor & { kind: 'staff' }
 const isUuid = (value: string) => z.uuid().safeParse(value).success
@@ -169,21 +192,47 @@ export function familiesService(db: Db) {
       return db.selectFrom('agencies').select(['id', 'name']).orderBy('name').execute()
     },
 
-    /** Families this agency places with or approved. */
-    list(actor: StaffActor) {
-      return db
+    /** Whether an approving agency named by a client is one we know. */
+    async isAgency(id: string): Promise<boolean> {
+      if (!isUuid(id)) return false
+      const agency = await db.selectFrom('agencies').select('id').where('id', '=', id).executeTakeFirst()
+      return agency !== undefined
+    },
+
+    /** Families this agency places with or approved, newest first, a page at a time. */
+    async list(actor: StaffActor, options: { page?: number } = {}): Promise<FamilyPage> {
+      const reach = db
         .selectFrom('families')
-        .innerJoin('adopters', 'adopters.family_id', 'families.id')
-        .select(['families.id', 'adopters.first_name', 'adopters.last_name', 'adopters.position'])
         .where((eb) =>
-          eb.or([
-            eb('families.agency_id', '=', actor.agencyId),
-            eb('families.approving_agency_id', '=', actor.agencyId),
-          ]),
+          eb.or([eb('agency_id', '=', actor.agencyId), eb('approving_agency_id', '=', actor.agencyId)]),
         )
-        .orderBy('families.created_at', 'desc')
-        .orderBy('adopters.position')
+      const { total } = await reach
+        .select((eb) => eb.fn.countAll<number>().as('total'))
+        .executeTakeFirstOrThrow()
+      const { page, pages, offset, limit } = pageWindow(total, options.page)
+      const rows = await reach
+        .select(['id', 'agency_id', 'approving_agency_id'])
+        .orderBy('created_at', 'desc')
+        .orderBy('id')
+        .limit(limit)
+        .offset(offset)
         .execute()
+      const ids = rows.map((row) => row.id)
+      const adopters = ids.length
+        ? await db
+            .selectFrom('adopters')
+            .selectAll()
+            .where('family_id', 'in', ids)
+            .orderBy('position')
+            .execute()
+        : []
+      const families = rows.map((row) => ({
+        id: row.id,
+        agencyId: row.agency_id,
+        approvingAgencyId: row.approving_agency_id,
+        adopters: adopters.filter((adopter) => adopter.family_id === row.id),
+      }))
+      return { families, total, page, pages, pageSize: limit }
     },
 
     /** The family's adopters in order, for a plan's front page (the plan's own check decides who sees it). */
@@ -242,24 +291,29 @@ export function familiesService(db: Db) {
       return family
     },
 
-    async match(actor: StaffActor, familyId: string, childId: string, correlationId: string) {
+    async match(
+      actor: StaffActor,
+      familyId: string,
+      childId: string,
+      correlationId: string,
+    ): Promise<MatchOutcome> {
       const family = await find(actor, familyId, 'family:update')
-      if (!family) return 'not-found' as const
-      if (!isUuid(childId)) return 'invalid-child' as const
+      if (!family) return { outcome: 'not-found' }
+      if (!isUuid(childId)) return { outcome: 'invalid-child' }
       const child = await db
         .selectFrom('children')
         .select(['id', 'agency_id'])
         .where('id', '=', childId)
         .executeTakeFirst()
-      if (!child || child.agency_id !== actor.agencyId) return 'invalid-child' as const
+      if (!child || child.agency_id !== actor.agencyId) return { outcome: 'invalid-child' }
       const current = await db
         .selectFrom('matches')
         .select('id')
         .where('child_id', '=', childId)
         .where('ended_at', 'is', null)
         .executeTakeFirst()
-      if (current) return 'already-matched' as const
-      await db
+      if (current) return { outcome: 'already-matched' }
+      const match = await db
         .insertInto('matches')
         .values({
           agency_id: actor.agencyId,
@@ -267,9 +321,10 @@ export function familiesService(db: Db) {
           family_id: familyId,
           created_by: actor.userId,
         })
-        .execute()
+        .returning('id')
+        .executeTakeFirstOrThrow()
       await audit(actor, 'child-matched', family, correlationId, { childId })
-      return 'matched' as const
+      return { outcome: 'matched', matchId: match.id }
     },
 
     /** Lets the adopters see the child's details in their account. */

@@ -7,6 +7,7 @@ import { sendProblem } from '../../platform/errors.ts'
 import type { Actor } from '../../platform/policy.ts'
 import { ifMatchVersion } from '../../platform/preconditions.ts'
 import type { Services } from '../../services.ts'
+import { problemSchema } from '../api/schemas.ts'
 import type { SectionState } from './service.ts'
 
 // /api/v1/plans: the plan as JSON. A section's `content` is flat: each question's answer under its
@@ -88,14 +89,22 @@ export async function plansApi(app: FastifyInstance, { services }: { services: S
       schema: {
         tags: ['plans'],
         summary: 'Start a child’s plan (and their brothers’ and sisters’)',
-        body: z.object({ childId: z.uuid() }),
+        body: z.object({
+          childId: z.uuid(),
+          familyId: z.uuid().optional().describe('The family the child is matched with, to make sure of it'),
+        }),
+        response: { 201: z.object({ id: z.uuid() }), 404: problemSchema, 422: problemSchema },
       },
     },
     async (request, reply) => {
       const actor = request.actor
       if (actor.kind !== 'staff') return reply.callNotFound()
-      const created = await plans.create(actor, request.body.childId, request.id)
+      const { childId, familyId } = request.body
+      const created = await plans.create(actor, childId, request.id, { familyId })
       if (created.outcome === 'not-found') return reply.callNotFound()
+      if (created.outcome === 'not-matched') {
+        return sendProblem(reply, 422, 'Unprocessable Content', 'The child is not matched with this family.')
+      }
       reply.header('location', `/api/v1/plans/${created.planId}`)
       return reply.code(201).send({ id: created.planId })
     },

@@ -83,7 +83,7 @@ export async function planRoutes(app: FastifyInstance, { services }: { services:
       const actor = request.actor
       if (actor.kind !== 'staff') return reply.callNotFound()
       const result = await plans.create(actor, request.params.id, request.id)
-      if (result.outcome === 'not-found') return reply.callNotFound()
+      if (result.outcome !== 'created') return reply.callNotFound()
       return reply.redirect(`/plans/${result.planId}?saved=created`, 303)
     },
   )

@@ -104,6 +104,17 @@ export async function planFacts(executor: Executor, plan: PlanHeader): Promise<R
   return { ...child, familyId: plan.familyId ?? undefined, planStatus: plan.status }
 }
 
+/** The family the child is matched with now, if any. */
+async function matchedFamily(executor: Executor, childId: string): Promise<string | null> {
+  const match = await executor
+    .selectFrom('matches')
+    .select('family_id')
+    .where('child_id', '=', childId)
+    .where('ended_at', 'is', null)
+    .executeTakeFirst()
+  return match?.family_id ?? null
+}
+
 /** Section 1's people by id, for "who provides it". */
 async function memberNames(executor: Executor, planId: string): Promise<Map<string, string>> {
   const rows = await executor
@@ -348,13 +359,19 @@ export function plansService(db: Db) {
 
     /**
      * Starts the child's plan, and the plans of the child's brothers and sisters who have none: a
-     * sibling group's plans are made together. Each plan takes the family its child is matched with.
+     * sibling group's plans are made together. Each plan takes the family its child is matched with;
+     * a family named by the caller must be that one, as matching is the family's work, not the plan's.
      */
     async create(
       actor: Actor & { kind: 'staff' },
       childId: string,
       correlationId: string,
-    ): Promise<{ outcome: 'created'; planId: string; created: number } | { outcome: 'not-found' }> {
+      options: { familyId?: string } = {},
+    ): Promise<
+      | { outcome: 'created'; planId: string; created: number }
+      | { outcome: 'not-found' }
+      | { outcome: 'not-matched' }
+    > {
       if (!isUuid(childId)) return { outcome: 'not-found' }
       return db.transaction().execute(async (trx) => {
         const child = await trx
@@ -366,6 +383,8 @@ export function plansService(db: Db) {
         const facts = await childAccessFacts(trx, child)
         if (!can(actor, 'child:view', facts) || !can(actor, 'plan:create', facts))
           return { outcome: 'not-found' as const }
+        if (options.familyId !== undefined && (await matchedFamily(trx, childId)) !== options.familyId)
+          return { outcome: 'not-matched' as const }
         const group = child.sibling_group_id
           ? await trx
               .selectFrom('children')
@@ -382,18 +401,12 @@ export function plansService(db: Db) {
             .where('child_id', '=', member.id)
             .executeTakeFirst()
           if (existing) continue
-          const match = await trx
-            .selectFrom('matches')
-            .select('family_id')
-            .where('child_id', '=', member.id)
-            .where('ended_at', 'is', null)
-            .executeTakeFirst()
           const plan = await trx
             .insertInto('plans')
             .values({
               agency_id: member.agency_id,
               child_id: member.id,
-              family_id: match?.family_id ?? null,
+              family_id: await matchedFamily(trx, member.id),
               date_agreed: null,
               lead_worker_id: actor.userId,
               created_by: actor.userId,
