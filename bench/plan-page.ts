@@ -324,7 +324,7 @@ async function seed(appServices: Services): Promise<{ userId: string } & SeededP
     },
     'bench',
   )
-  if ((await families.match(worker, familyId, childId, 'bench')) !== 'matched')
+  if ((await families.match(worker, familyId, childId, 'bench')).outcome !== 'matched')
     throw new Error('the child was not matched')
   return { userId, ...(await writePlan(plans, worker, childId)) }
 }

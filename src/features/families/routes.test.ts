@@ -53,6 +53,15 @@ describe('families, matches and who sees them', () => {
     assert.match(wrong.body, /<title>Error: Add a family/)
     assert.match(wrong.body, /href="#adopter1-lastName">Enter the adopter’s last name/)
     assert.match(wrong.body, /value="Sam"/)
+    const madeUp = await worker.post('/families', {
+      approvingAgencyId: '00000000-0000-4000-8000-000000000000',
+      'adopter1-firstName': 'Sam',
+      'adopter1-lastName': 'Reid',
+      'adopter1-dob-day': '1',
+      'adopter1-dob-month': '2',
+      'adopter1-dob-year': '1985',
+    })
+    assert.match(madeUp.body, /Select the agency that approved the adopters/, 'an agency that does not exist')
     const added = await worker.post('/families', {
       approvingAgencyId: vaa,
       'adopter1-firstName': 'Sam',

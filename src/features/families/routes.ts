@@ -44,6 +44,12 @@ export async function familyRoutes(app: FastifyInstance, { services }: { service
     const values = formFields(request.body)
     const parsed = parseFamilyForm(values)
     if (!parsed.ok) return reply.render('families/views/new.njk', await showNew(values, parsed.errors))
+    // The list offers only real agencies; a made-up one is answered as a choice not made.
+    if (!(await families.isAgency(parsed.details.approvingAgencyId)))
+      return reply.render(
+        'families/views/new.njk',
+        await showNew(values, { approvingAgencyId: 'Select the agency that approved the adopters' }),
+      )
     const id = await families.add(staff(request), parsed.details, request.id)
     return reply.redirect(`/families/${id}?saved=added`, 303)
   })
