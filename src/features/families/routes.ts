@@ -48,7 +48,12 @@ export async function familyRoutes(app: FastifyInstance, { services }: { service
     if (!(await families.isAgency(parsed.details.approvingAgencyId)))
       return reply.render(
         'families/views/new.njk',
-        await showNew(values, { approvingAgencyId: 'Select the agency that approved the adopters' }),
+        await showNew(
+          values,
+          fromFieldErrors({ approvingAgencyId: 'Select the agency that approved the adopters' }, [
+            'approvingAgencyId',
+          ]),
+        ),
       )
     const id = await families.add(staff(request), parsed.details, request.id)
     return reply.redirect(`/families/${id}?saved=added`, 303)
