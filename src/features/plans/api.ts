@@ -227,7 +227,7 @@ export async function plansApi(app: FastifyInstance, { services }: { services: S
       },
     },
     async (request, reply) => {
-      const found = await plans.version(person(request), request.params.id, request.params.number)
+      const found = await plans.version(person(request), request.params.id, request.params.number, request.id)
       if (!found) return reply.callNotFound()
       const { number, reason, hash, takenAt, content } = found.version
       return { number, reason, hash, takenAt, content }

@@ -242,6 +242,18 @@ describe('plan pages', () => {
     assert.equal(compared.statusCode, 200)
     assert.match(compared.body, /Priya Shah/)
     assert.match(compared.body, /2 November 2026/)
+    const viewed = await t.database.db
+      .selectFrom('audit_events')
+      .select('details')
+      .where('what', '=', 'plan-viewed')
+      .orderBy('seq', 'desc')
+      .limit(2)
+      .execute()
+    assert.deepEqual(
+      viewed.map((event) => (event.details as { section: string }).section).sort(),
+      ['version 1', 'version 2'],
+      'reading versions is audited as a view of the record',
+    )
     const before = await t.database.db
       .selectFrom('plan_versions')
       .select(['number', 'content_hash'])

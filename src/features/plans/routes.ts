@@ -470,7 +470,7 @@ export async function planRoutes(app: FastifyInstance, { services }: { services:
     { config: { permission: 'plan:view' } },
     async (request, reply) => {
       const actor = person(request)
-      const found = actor && (await plans.history(actor, request.params.id))
+      const found = actor && (await plans.history(actor, request.params.id, request.id))
       if (!found) return reply.callNotFound()
       return reply.render('plans/views/history.njk', {
         title: 'Every change to this plan',
@@ -518,7 +518,8 @@ export async function planRoutes(app: FastifyInstance, { services }: { services:
     { config: { permission: 'plan:view' } },
     async (request, reply) => {
       const actor = person(request)
-      const found = actor && (await plans.version(actor, request.params.id, Number(request.params.number)))
+      const found =
+        actor && (await plans.version(actor, request.params.id, Number(request.params.number), request.id))
       if (!found) return reply.callNotFound()
       return reply.render('plans/views/version.njk', {
         title: `Version ${found.version.number}`,
@@ -539,8 +540,8 @@ export async function planRoutes(app: FastifyInstance, { services }: { services:
       const to = Number(query.to)
       if (!actor) return reply.callNotFound()
       const [left, right] = await Promise.all([
-        plans.version(actor, request.params.id, from),
-        plans.version(actor, request.params.id, to),
+        plans.version(actor, request.params.id, from, request.id),
+        plans.version(actor, request.params.id, to, request.id),
       ])
       if (!left || !right) return reply.callNotFound()
       const rows = compareFields(

@@ -96,7 +96,7 @@ describe('plans', () => {
     assert.deepEqual(first, { outcome: 'saved', version: 2 })
     const same = await plans.saveAnswers(worker, planId, 'child', 2, { whoTheyAre: 'Loves dinosaurs' }, 't2')
     assert.deepEqual(same, { outcome: 'saved', version: 2 }, 'nothing changed, nothing recorded')
-    const history = await plans.history(worker, planId)
+    const history = await plans.history(worker, planId, 'test')
     assert.equal(history?.changes.length, 1)
     assert.deepEqual(history?.changes[0]?.changes, [
       { path: 'child.whoTheyAre', label: 'Who is the child?', before: '', after: 'Loves dinosaurs' },
@@ -279,7 +279,7 @@ describe('plans', () => {
     const two = await plans.takeVersion(worker, planId, 'Saved by the lead worker', 'v2')
     assert.equal(one.outcome === 'taken' && one.number, 1)
     assert.equal(two.outcome === 'taken' && two.number, 2)
-    const stored = await plans.version(worker, planId, 1)
+    const stored = await plans.version(worker, planId, 1, 'test')
     assert.equal(snapshotHash(stored?.version.content as never), stored?.version.hash)
     await assert.rejects(
       handle.db
@@ -289,7 +289,7 @@ describe('plans', () => {
         .execute(),
     )
     await assert.rejects(handle.db.deleteFrom('plan_versions').where('plan_id', '=', planId).execute())
-    assert.equal((await plans.version(worker, planId, 1))?.version.hash, stored?.version.hash)
+    assert.equal((await plans.version(worker, planId, 1, 'test'))?.version.hash, stored?.version.hash)
   })
 
   test('someone of another agency finds no plan at all', async () => {

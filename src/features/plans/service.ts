@@ -700,9 +700,11 @@ export function plansService(db: Db) {
     },
 
     /** The plan's changes, newest first, each with who made it and the fields before and after. */
-    async history(actor: Person, planId: string) {
+    /** Every change, field by field (audited as a view of the record: it holds the plan's text). */
+    async history(actor: Person, planId: string, correlationId: string) {
       const plan = await reach(actor, planId, 'plan:view')
       if (!plan) return null
+      await auditView(actor, plan, correlationId, 'history')
       const changes = await db
         .selectFrom('plan_changes')
         .leftJoin('users', 'users.id', 'plan_changes.changed_by')
@@ -747,9 +749,11 @@ export function plansService(db: Db) {
       return { plan, versions }
     },
 
-    async version(actor: Person, planId: string, number: number) {
+    /** One version's content (audited as a view of the record). */
+    async version(actor: Person, planId: string, number: number, correlationId: string) {
       const plan = await reach(actor, planId, 'plan:view')
       if (!plan || !Number.isSafeInteger(number)) return null
+      await auditView(actor, plan, correlationId, `version ${number}`)
       const row = await versionsOf(plan.id)
         .select('plan_versions.content')
         .where('plan_versions.number', '=', number)
