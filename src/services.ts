@@ -35,7 +35,7 @@ export function services(
     families: familiesService(db),
     plans,
     photos: photosService(db, plans),
-    lifecycle: lifecycleService(db),
+    lifecycle: lifecycleService(db, plans),
     guidance: guidanceService(db),
     audit: auditService(db),
     invitations: invitationsService(db, async (trx, message) => {

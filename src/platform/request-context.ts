@@ -24,3 +24,12 @@ export function staff(request: FastifyRequest): StaffActor {
     throw new Error(`${request.routeOptions.url} needs a signed-in member of staff`)
   return request.actor
 }
+
+/** A person signed in, staff or adopter: who a plan's pages serve. */
+export type PersonActor = Actor & { kind: 'staff' | 'adopter' }
+
+/** The person a page serves, or null for anyone else (the page then answers not found). */
+export function person(request: FastifyRequest): PersonActor | null {
+  const actor = request.actor
+  return actor.kind === 'staff' || actor.kind === 'adopter' ? actor : null
+}

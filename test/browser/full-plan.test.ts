@@ -4,8 +4,7 @@ import type { Page } from 'playwright-core'
 import { childrenService } from '../../src/features/children/service.ts'
 import { familiesService } from '../../src/features/families/service.ts'
 import { PLAN, type Question } from '../../src/plan/definition.ts'
-import { type TestApp, testApp } from '../support/app.ts'
-import { expectNoAxeViolations, launchBrowser, NO_CHROMIUM, serve, signInAs } from '../support/browser.ts'
+import { browserJourney, expectNoAxeViolations, serve, signInAs } from '../support/browser.ts'
 import { childDetailsFor } from '../support/children.ts'
 import { gpsJpeg } from '../support/photos.ts'
 
@@ -76,14 +75,7 @@ async function statusOf(page: Page, title: string): Promise<string> {
 test('a worker writes a full plan for one of two brothers and sisters, section by section', {
   timeout: 180_000,
 }, async (t) => {
-  const browser = await launchBrowser()
-  if (!browser) {
-    t.skip(NO_CHROMIUM)
-    return
-  }
-  let site: TestApp | undefined
-  try {
-    site = await testApp()
+  await browserJourney(t, async (browser, site) => {
     const db = site.database.db
     const agencyId = await site.addAgency()
     const user = await site.addUser(agencyId, 'social-worker')
@@ -203,8 +195,5 @@ test('a worker writes a full plan for one of two brothers and sisters, section b
     await scanned(page, 'Bo’s section 2')
     const shared = page.locator('.govuk-summary-card', { hasText: 'Shared by the brothers and sisters' })
     assert.equal(await shared.count(), 1)
-  } finally {
-    await browser.close()
-    await site?.close()
-  }
+  })
 })

@@ -3,8 +3,8 @@ import { test } from 'node:test'
 import type { Page } from 'playwright-core'
 import { childDetails, childrenService } from '../../src/features/children/service.ts'
 import { totpCode } from '../../src/platform/totp.ts'
-import { TEST_PASSWORD, type TestApp, testApp } from '../support/app.ts'
-import { expectNoAxeViolations, focusedText, launchBrowser, NO_CHROMIUM, serve } from '../support/browser.ts'
+import { TEST_PASSWORD } from '../support/app.ts'
+import { browserJourney, expectNoAxeViolations, focusedText, serve } from '../support/browser.ts'
 
 // A social worker's first day, in a real Chromium: sign in with a password, set up an authenticator
 // app, sign out and back in with a code, then add a child (a mistake first, then right) and find
@@ -30,14 +30,7 @@ const normalise = (texts: string[]) => texts.map((text) => text.replace(/\s+/g, 
 test('a social worker signs in with a password and an authenticator app, then adds a child', {
   timeout: 60_000,
 }, async (t) => {
-  const browser = await launchBrowser()
-  if (!browser) {
-    t.skip(NO_CHROMIUM)
-    return
-  }
-  let site: TestApp | undefined
-  try {
-    site = await testApp()
+  await browserJourney(t, async (browser, site) => {
     const agencyId = await site.addAgency()
     const user = await site.addUser(agencyId, 'social-worker', { enrolled: false })
     // Someone already on the agency's list, so that searching has something to leave out.
@@ -173,8 +166,5 @@ test('a social worker signs in with a password and an authenticator app, then ad
     assert.equal(await page.getByLabel('Search by name').inputValue(), 'hartley')
     assert.deepEqual(await found.getByRole('link').allInnerTexts(), ['Ada Hartley'])
     assert.ok(await found.getByRole('cell', { name: 'Addie' }).isVisible())
-  } finally {
-    await browser.close()
-    await site?.close()
-  }
+  })
 })

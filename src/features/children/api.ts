@@ -1,10 +1,10 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { Child } from '../../db/schema.ts'
 import { sendProblem } from '../../platform/errors.ts'
-import type { Actor } from '../../platform/policy.ts'
 import { ifMatchVersion } from '../../platform/preconditions.ts'
+import { staff } from '../../platform/request-context.ts'
 import type { Services } from '../../services.ts'
 import { idParams, pageNumber, pageOf, problemSchema } from '../api/schemas.ts'
 import { ETHNICITY_CODES, SEX_CODES } from './reference.ts'
@@ -43,11 +43,6 @@ function present(child: Child): z.output<typeof childSchema> {
     siblingGroupId: child.sibling_group_id,
     version: child.version,
   }
-}
-
-function staff(request: FastifyRequest): Actor & { kind: 'staff' } {
-  if (request.actor.kind !== 'staff') throw new Error('the children API needs a staff token')
-  return request.actor
 }
 
 export async function childrenApi(app: FastifyInstance, { services }: { services: Services }) {

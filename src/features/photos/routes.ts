@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { formFields, fromFieldErrors } from '../../platform/forms.ts'
 import { PHOTO_ERRORS, PHOTO_MAX_BYTES, type PhotoResult, preparePhoto } from '../../platform/photos.ts'
 import { authorise } from '../../platform/pipeline.ts'
-import type { Actor } from '../../platform/policy.ts'
+import { person } from '../../platform/request-context.ts'
 import type { Services } from '../../services.ts'
 import { DESCRIPTION_MAX } from './service.ts'
 
@@ -16,11 +16,6 @@ type Params = { id: string; subject: string }
 type Upload = { filename: string; bytes: Buffer; tooBig: boolean }
 
 const FIELD_ORDER = ['description', 'photo']
-
-function person(request: FastifyRequest): (Actor & { kind: 'staff' | 'adopter' }) | null {
-  const actor = request.actor
-  return actor.kind === 'staff' || actor.kind === 'adopter' ? actor : null
-}
 
 /** Reads the one file of the form, keeping no more than a photo may hold and noting if it held more. */
 async function readUpload(this: FastifyRequest, part: MultipartFile): Promise<void> {

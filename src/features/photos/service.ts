@@ -3,7 +3,7 @@ import type { Db } from '../../db/database.ts'
 import type { Database } from '../../db/schema.ts'
 import { recordAudit } from '../../platform/audit.ts'
 import type { PreparedPhoto } from '../../platform/photos.ts'
-import type { Actor } from '../../platform/policy.ts'
+import type { PersonActor as Person } from '../../platform/request-context.ts'
 import type { PlanHeader, PlansService } from '../plans/service.ts'
 
 // The photos on a plan's front page: the child's, and each adopter's. A photo belongs to its
@@ -11,8 +11,6 @@ import type { PlanHeader, PlansService } from '../plans/service.ts'
 // same one; it is reached through a plan, by whoever may read that plan. The newest photo of a
 // subject is the one shown. Removing it marks it, and any it replaced, removed: never shown again,
 // kept with the record (nothing is hard-deleted by a user).
-
-type Person = Actor & { kind: 'staff' | 'adopter' }
 
 /** Whose photo: `child`, or an adopter's id (an id, never a name, in the address). */
 export type SubjectKey = string

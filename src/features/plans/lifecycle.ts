@@ -13,8 +13,15 @@ import {
 } from '../../plan/lifecycle.ts'
 import { canonicalJson, type PlanSnapshot } from '../../plan/versions.ts'
 import { recordAudit } from '../../platform/audit.ts'
-import { type Actor, can } from '../../platform/policy.ts'
-import { findPlan, type PlanHeader, planFacts, recordVersion, siblingPlansOf, snapshotOf } from './service.ts'
+import type { Actor } from '../../platform/policy.ts'
+import {
+  findPlan,
+  type PlanHeader,
+  type PlansService,
+  recordVersion,
+  siblingPlansOf,
+  snapshotOf,
+} from './service.ts'
 
 // Moving a plan through its life (src/plan/lifecycle.ts has the rules): each step checked against
 // the plan as it stands, inside one transaction with the plan's row locked, recorded with who, when,
@@ -47,8 +54,32 @@ async function currentMatch(executor: Executor, plan: PlanHeader) {
   )
 }
 
+/** Statuses in which a sign-off counts: before panel. */
+const SIGNED_OFF_BEFORE: readonly string[] = ['draft', 'with-adopters']
+
 export async function lifecycleFacts(executor: Executor, plan: PlanHeader): Promise<LifecycleFacts> {
-  const snapshot = await snapshotOf(executor, plan)
+  const completed = await executor
+    .selectFrom('plan_sections')
+    .select(['key', 'completed'])
+    .where('plan_id', '=', plan.id)
+    .execute()
+  const match = await currentMatch(executor, plan)
+  return {
+    status: plan.status as PlanStatus,
+    hasFamily: match !== null,
+    sectionsNotCompleted: PLAN.filter(
+      (section) =>
+        !section.filledElsewhere && !completed.some((row) => row.key === section.key && row.completed),
+    ).map((section) => `${section.number}. ${section.title}`),
+    // Only before panel does it matter, and only then is the whole plan read to hash it.
+    signedOff: SIGNED_OFF_BEFORE.includes(plan.status) && (await signedOffAsItStands(executor, plan)),
+    panelOn: match?.panel_on ?? null,
+    decisionOn: match?.decision_on ?? null,
+    placedOn: match?.placed_on ?? null,
+  }
+}
+
+async function signedOffAsItStands(executor: Executor, plan: PlanHeader): Promise<boolean> {
   const signOff = await executor
     .selectFrom('plan_sign_offs')
     .select('content_hash')
@@ -56,31 +87,11 @@ export async function lifecycleFacts(executor: Executor, plan: PlanHeader): Prom
     .orderBy('signed_at', 'desc')
     .limit(1)
     .executeTakeFirst()
-  const match = await currentMatch(executor, plan)
-  return {
-    status: plan.status as PlanStatus,
-    hasFamily: match !== null,
-    sectionsNotCompleted: PLAN.filter(
-      (section) => !section.filledElsewhere && !snapshot.sections[section.key]?.completed,
-    ).map((section) => `${section.number}. ${section.title}`),
-    signedOff: signOff?.content_hash === contentHash(snapshot),
-    panelOn: match?.panel_on ?? null,
-    decisionOn: match?.decision_on ?? null,
-    placedOn: match?.placed_on ?? null,
-  }
+  return signOff !== undefined && signOff.content_hash === contentHash(await snapshotOf(executor, plan))
 }
 
-export function lifecycleService(db: Db) {
-  async function reach(
-    actor: Staff,
-    planId: string,
-    action: 'plan:transition' | 'plan:sign-off',
-    executor: Executor,
-  ) {
-    const plan = await findPlan(executor, planId)
-    if (!plan) return null
-    return can(actor, action, await planFacts(executor, plan)) ? plan : null
-  }
+export function lifecycleService(db: Db, plans: PlansService) {
+  const reach = plans.reach
 
   async function move(
     trx: Transaction<Database>,

@@ -20,15 +20,14 @@ import { type PlanStatus, STATUS_NAMES } from '../../plan/lifecycle.ts'
 import { flattenSnapshot } from '../../plan/versions.ts'
 import { londonTime } from '../../platform/dates.ts'
 import { formFields, fromFieldErrors } from '../../platform/forms.ts'
-import { type Actor, can } from '../../platform/policy.ts'
+import { can } from '../../platform/policy.ts'
+import { person } from '../../platform/request-context.ts'
 import type { Services } from '../../services.ts'
 
 // The plan's pages: the front page and task list; a page per section with its questions and lists
 // ("add another"); a page per list item; check your answers with "Have you completed this
 // section?"; the history of changes; versions, and two versions side by side. All drawn from the
 // plan's definition. Buttons inside the section's form save what was typed before going anywhere.
-
-type Person = Actor & { kind: 'staff' | 'adopter' }
 
 const SAVED: Record<string, string> = {
   created: 'Plan started',
@@ -37,11 +36,6 @@ const SAVED: Record<string, string> = {
   'signed-off': 'Plan signed off: a new version is kept',
   photo: 'Photo saved',
   'photo-removed': 'Photo removed',
-}
-
-function person(request: FastifyRequest): Person | null {
-  const actor = request.actor
-  return actor.kind === 'staff' || actor.kind === 'adopter' ? actor : null
 }
 
 /** A form shown again: what was typed, what is wrong, what collided, and the version to save on. */
