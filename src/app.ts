@@ -35,7 +35,7 @@ import { measureRequests, metricsRegistry } from './platform/metrics.ts'
 import { authentication, authorisation, csrfProtection } from './platform/pipeline.ts'
 import type { Action } from './platform/policy.ts'
 import './platform/request-context.ts'
-import { createViews, emptyPageContext, renderer } from './platform/views.ts'
+import { aroundRenderer, createViews, emptyPageContext, renderer } from './platform/views.ts'
 import type { Services } from './services.ts'
 
 export type RouteEntry = { method: string; url: string; permission: Action | undefined }
@@ -111,6 +111,8 @@ export async function buildApp(config: Config, services: Services): Promise<Fast
   const views = createViews({ reload: config.env === 'development' })
   app.decorateReply('pageContext', null as never)
   app.decorateReply('render', renderer(views))
+  app.decorateReply('renderAround', aroundRenderer(views))
+  app.decorate('views', views)
   app.addHook('onRequest', async (request, reply) => {
     reply.pageContext = emptyPageContext(request)
   })

@@ -182,41 +182,60 @@ export function displayAnswer(
   }
 }
 
+// Made once: building a number format costs more than using it.
+const WHOLE_POUNDS = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 0 })
+const POUNDS_AND_PENCE = new Intl.NumberFormat('en-GB', {
+  minimumFractionDigits: 2,
+  maximumFractionDigits: 2,
+})
+
 function formatPounds(pence: number): string {
-  const pounds = pence / 100
-  return pounds.toLocaleString('en-GB', {
-    minimumFractionDigits: pence % 100 === 0 ? 0 : 2,
-    maximumFractionDigits: 2,
-  })
+  return (pence % 100 === 0 ? WHOLE_POUNDS : POUNDS_AND_PENCE).format(pence / 100)
 }
 
 export type SectionStatus = 'not-started' | 'in-progress' | 'completed' | 'cannot-start'
 
-export function hasAnyContent(content: SectionContent): boolean {
+/** What a section's status depends on: its answers and how many items each list has. */
+export type SectionShape = { answers: Answers; listSizes: Record<string, number> }
+
+export const shapeOf = (content: SectionContent): SectionShape => ({
+  answers: content.answers,
+  listSizes: Object.fromEntries(Object.entries(content.lists).map(([key, items]) => [key, items.length])),
+})
+
+export function hasAnyContent(content: SectionContent | SectionShape): boolean {
+  const shape = 'lists' in content ? shapeOf(content) : content
   return (
-    Object.values(content.answers).some((value) => value !== null && value !== '') ||
-    Object.values(content.lists).some((items) => items.length > 0)
+    Object.values(shape.answers).some((value) => value !== null && value !== '') ||
+    Object.values(shape.listSizes).some((size) => size > 0)
   )
 }
 
 /** What is missing before the section can be called complete, as messages for the person. */
-export function missingForCompletion(section: SectionDefinition, content: SectionContent): string[] {
+export function missingForCompletion(
+  section: SectionDefinition,
+  content: SectionContent | SectionShape,
+): string[] {
+  const shape = 'lists' in content ? shapeOf(content) : content
   const missing: string[] = []
   for (const question of section.questions) {
-    if (question.required && (content.answers[question.key] ?? null) === null)
+    if (question.required && (shape.answers[question.key] ?? null) === null)
       missing.push(missingMessage(question))
   }
   for (const list of section.lists) {
-    if (list.required && (content.lists[list.key] ?? []).length === 0)
+    if (list.required && (shape.listSizes[list.key] ?? 0) === 0)
       missing.push(`Add at least one ${list.itemName}`)
   }
   return missing
 }
 
-/** The task list's status: derived from the content and the answer to "Have you completed this section?". */
+/**
+ * The task list's status: derived from the content (or only its shape: the front page reads no
+ * more) and the answer to "Have you completed this section?".
+ */
 export function sectionStatus(
   section: SectionDefinition,
-  content: SectionContent,
+  content: SectionContent | SectionShape,
   markedComplete: boolean,
 ): SectionStatus {
   if (section.filledElsewhere) return 'cannot-start'

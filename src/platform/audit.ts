@@ -18,7 +18,7 @@ export type AuditEvent = {
 
 type Executor = Db | Transaction<Database>
 
-const GENESIS = '0'.repeat(64)
+const GENESIS = '0'.repeat(64) // the database function starts the chain with the same
 // Any fixed number: it names the lock that puts concurrent writers of the chain in a line.
 const AUDIT_CHAIN_LOCK = 4_270_221
 
@@ -33,67 +33,41 @@ function canonical(value: unknown): string {
   return JSON.stringify(value instanceof Date ? value.toISOString() : value)
 }
 
-export function eventHash(
-  previousHash: string,
-  event: {
-    what: string
-    who: string | null
-    agencyId: string | null
-    when: Date
-    subjectType: string | null
-    subjectId: string | null
-    correlationId: string | null
-    details: Record<string, unknown>
-  },
-): string {
+type EventFields = {
+  what: string
+  who: string | null
+  agencyId: string | null
+  when: Date
+  subjectType: string | null
+  subjectId: string | null
+  correlationId: string | null
+  details: Record<string, unknown>
+}
+
+export function eventHash(previousHash: string, event: EventFields): string {
   return createHash('sha256').update(previousHash).update(canonical(event)).digest('hex')
 }
 
-async function append(trx: Transaction<Database>, event: AuditEvent): Promise<void> {
-  await sql`select pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`.execute(trx)
-  const last = await trx
-    .selectFrom('audit_events')
-    .select('hash')
-    .orderBy('seq', 'desc')
-    .limit(1)
-    .executeTakeFirst()
-  const previousHash = last?.hash ?? GENESIS
+/**
+ * Records an event, in the caller's transaction or on its own: one statement either way. The
+ * database function (migration 0015) takes the chain's lock, reads the last hash and stores the
+ * event with SHA-256(last hash + the canonical text made here): `eventHash`, computed there.
+ */
+export async function recordAudit(executor: Executor, event: AuditEvent): Promise<void> {
   // A JS date has milliseconds only, so the hash can be recomputed from what the database gives back.
-  const when = new Date()
-  const fields = {
+  const fields: EventFields = {
     what: event.what,
     who: event.who,
     agencyId: event.agencyId ?? null,
-    when,
+    when: new Date(),
     subjectType: event.subjectType ?? null,
     subjectId: event.subjectId ?? null,
     correlationId: event.correlationId ?? null,
     details: event.details ?? {},
   }
-  await trx
-    .insertInto('audit_events')
-    .values({
-      what: fields.what,
-      who: fields.who,
-      agency_id: fields.agencyId,
-      when,
-      subject_type: fields.subjectType,
-      subject_id: fields.subjectId,
-      correlation_id: fields.correlationId,
-      details: JSON.stringify(fields.details),
-      previous_hash: previousHash,
-      hash: eventHash(previousHash, fields),
-    })
-    .execute()
-}
-
-/** Records an event inside the caller's transaction, or in one of its own. */
-export async function recordAudit(executor: Executor, event: AuditEvent): Promise<void> {
-  if (executor.isTransaction) {
-    await append(executor as Transaction<Database>, event)
-  } else {
-    await executor.transaction().execute((trx) => append(trx, event))
-  }
+  await sql`select audit_append(${fields.what}, ${fields.who}, ${fields.agencyId}, ${fields.when},
+    ${fields.subjectType}, ${fields.subjectId}, ${fields.correlationId}, ${JSON.stringify(fields.details)},
+    ${canonical(fields)}, ${AUDIT_CHAIN_LOCK})`.execute(executor)
 }
 
 export type ChainCheck = { ok: true; events: number } | { ok: false; events: number; brokenAt: number }

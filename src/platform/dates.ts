@@ -57,19 +57,21 @@ export function addMonths(iso: string, months: number): string {
   return date.toISOString().slice(0, 10)
 }
 
+// Made once: a formatter with a time zone costs far more to build than to use.
+const ENGLISH_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' })
+const LONDON_TIME = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/London',
+  hour: 'numeric',
+  minute: '2-digit',
+  hour12: true,
+})
+
 /** Today in England, as an ISO date (the service's dates are English calendar days). */
 export function todayInEngland(now: Date = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(now)
+  return ENGLISH_DAY.format(now)
 }
 
 /** A time of day as GOV.UK writes it ("9:05am"), in England. */
 export function londonTime(date: Date): string {
-  return new Intl.DateTimeFormat('en-GB', {
-    timeZone: 'Europe/London',
-    hour: 'numeric',
-    minute: '2-digit',
-    hour12: true,
-  })
-    .format(date)
-    .replace(' ', '')
+  return LONDON_TIME.format(date).replace(' ', '')
 }

@@ -45,26 +45,55 @@ export function sessionStore(db: Db, idleMinutes: number) {
     /** The live session and its user for a cookie token; touching it keeps it alive. */
     async resume(token: string): Promise<{ session: Session; user: User } | null> {
       const now = new Date()
+      // One query for both: the session's columns under names of their own beside the user's.
       const row = await db
         .selectFrom('sessions')
         .innerJoin('users', 'users.id', 'sessions.user_id')
-        .selectAll('sessions')
-        .select(['users.active as user_active'])
+        .selectAll('users')
+        .select([
+          'sessions.id as session_id',
+          'sessions.second_factor_done as session_second_factor_done',
+          'sessions.created_at as session_created_at',
+          'sessions.last_seen_at as session_last_seen_at',
+          'sessions.expires_at as session_expires_at',
+          'sessions.ended_at as session_ended_at',
+          'sessions.user_agent as session_user_agent',
+          'sessions.totp_setup_secret as session_totp_setup_secret',
+          'sessions.data as session_data',
+        ])
         .where('sessions.id', '=', hashToken(token))
         .where('sessions.ended_at', 'is', null)
         .executeTakeFirst()
       if (!row) return null
-      const { user_active, ...session } = row
+      const {
+        session_id,
+        session_second_factor_done,
+        session_created_at,
+        session_last_seen_at,
+        session_expires_at,
+        session_ended_at,
+        session_user_agent,
+        session_totp_setup_secret,
+        session_data,
+        ...user
+      } = row
+      const session: Session = {
+        id: session_id,
+        user_id: user.id,
+        second_factor_done: session_second_factor_done,
+        created_at: session_created_at,
+        last_seen_at: session_last_seen_at,
+        expires_at: session_expires_at,
+        ended_at: session_ended_at,
+        user_agent: session_user_agent,
+        totp_setup_secret: session_totp_setup_secret,
+        data: session_data,
+      }
       const idle = now.getTime() - session.last_seen_at.getTime() > idleMs
-      if (!user_active || idle || session.expires_at <= now) {
+      if (!user.active || idle || session.expires_at <= now) {
         await this.end(session.id)
         return null
       }
-      const user = await db
-        .selectFrom('users')
-        .selectAll()
-        .where('id', '=', session.user_id)
-        .executeTakeFirstOrThrow()
       // Touching the row on every request costs a write each time; a few seconds' slack in a
       // half-hour idle clock costs nothing.
       if (now.getTime() - session.last_seen_at.getTime() < TOUCH_EVERY_MS) return { session, user }

@@ -30,6 +30,13 @@ export function createViews(options: { reload: boolean }): nunjucks.Environment 
   env.addFilter('isoDate', (date: Date) => todayInEngland(date))
   env.addFilter('time', (date: Date) => `${formatDate(todayInEngland(date))} at ${londonTime(date)}`)
   env.addFilter('roleName', (role: string) => (isStaffRole(role) ? ROLE_NAMES[role] : role))
+  // Nunjucks' own trim is a regular expression that is slow on long strings, and GOV.UK Frontend's
+  // summary list and card macros pass their whole rendered HTML through it: the same whitespace is
+  // stripped here by String.prototype.trim, and safe (already escaped) HTML stays safe.
+  env.addFilter('trim', (value: unknown) => {
+    const trimmed = value === null || value === undefined ? '' : String(value).trim()
+    return value instanceof nunjucks.runtime.SafeString ? new nunjucks.runtime.SafeString(trimmed) : trimmed
+  })
   env.addGlobal('serviceName', SERVICE_NAME)
   return env
 }
@@ -45,9 +52,19 @@ export type PageContext = {
 }
 
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** The templates, for a part of a page rendered on its own (to keep, say). */
+    views: nunjucks.Environment
+  }
   interface FastifyReply {
     pageContext: PageContext
     render(template: string, data?: Record<string, unknown>): FastifyReply
+    /** `render`, with one value a part rendered earlier and kept as bytes (see RenderedCache). */
+    renderAround(
+      template: string,
+      data: Record<string, unknown>,
+      kept: { name: string; bytes: Buffer },
+    ): FastifyReply
   }
 }
 
@@ -59,6 +76,36 @@ export function renderer(env: nunjucks.Environment) {
   ): FastifyReply {
     const html = env.render(template, { ...this.pageContext, ...data })
     return this.type('text/html; charset=utf-8').send(html)
+  }
+}
+
+// Stands in for the kept part while the rest of the page is rendered: a comment no template writes.
+const KEPT_PART = '<!--kept part-->'
+
+/**
+ * Renders the page around bytes rendered earlier: the kept part is neither rendered nor encoded
+ * again (for a whole plan, that is most of the page and most of the work).
+ */
+export function aroundRenderer(env: nunjucks.Environment) {
+  return function renderAround(
+    this: FastifyReply,
+    template: string,
+    data: Record<string, unknown>,
+    kept: { name: string; bytes: Buffer },
+  ): FastifyReply {
+    const html = env.render(template, {
+      ...this.pageContext,
+      ...data,
+      [kept.name]: new nunjucks.runtime.SafeString(KEPT_PART),
+    })
+    const at = html.indexOf(KEPT_PART)
+    if (at < 0) throw new Error(`${template} does not show ${kept.name}`)
+    const body = Buffer.concat([
+      Buffer.from(html.slice(0, at)),
+      kept.bytes,
+      Buffer.from(html.slice(at + KEPT_PART.length)),
+    ])
+    return this.type('text/html; charset=utf-8').send(body)
   }
 }
 

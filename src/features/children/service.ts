@@ -1,4 +1,4 @@
-import { type Kysely, sql, type Transaction } from 'kysely'
+import { type Expression, type Kysely, sql, type Transaction } from 'kysely'
 import { z } from 'zod'
 import type { Db } from '../../db/database.ts'
 import type { Child, Database } from '../../db/schema.ts'
@@ -156,34 +156,49 @@ function changedFields(before: Record<string, unknown>, after: Record<string, un
   }
 }
 
-/** What the policy needs to know to decide who may see a child's record. */
+/**
+ * What the policy needs to know about a child, as columns of any query in which `childId` names the
+ * child: who is allocated, the families matched now (and whether the plan is shared with them), and
+ * the workers allocated to those families. Subqueries, so that reading a record and deciding who may
+ * see it is one round trip.
+ */
+export function accessFactColumns(childId: Expression<string>) {
+  return [
+    sql<string[]>`(select coalesce(json_agg(a.user_id), '[]'::json) from allocations a
+      where a.child_id = ${childId} and a.ended_at is null)`.as('access_allocated'),
+    sql<string[]>`(select coalesce(json_agg(m.family_id), '[]'::json) from matches m
+      where m.child_id = ${childId} and m.ended_at is null
+        and m.shared_with_adopters_at is not null)`.as('access_shared_with'),
+    sql<string[]>`(select coalesce(json_agg(fa.user_id), '[]'::json) from family_allocations fa
+      join matches m on m.family_id = fa.family_id
+      where m.child_id = ${childId} and m.ended_at is null and fa.ended_at is null)`.as(
+      'access_family_workers',
+    ),
+  ] as const
+}
+
+type AccessFactRow = {
+  access_allocated: string[]
+  access_shared_with: string[]
+  access_family_workers: string[]
+}
+
+/** The policy's resource from a row read with `accessFactColumns`. */
+export function accessFactsOf(agencyId: string, row: AccessFactRow): Resource {
+  return {
+    agencyId,
+    allocatedTo: row.access_allocated,
+    sharedWithFamilies: row.access_shared_with,
+    matchedFamilyWorkers: row.access_family_workers,
+  }
+}
+
 export async function childAccessFacts(
   db: Executor,
   child: Pick<Child, 'id' | 'agency_id'>,
 ): Promise<Resource> {
-  const matches = await db
-    .selectFrom('matches')
-    .select(['family_id', 'shared_with_adopters_at'])
-    .where('child_id', '=', child.id)
-    .where('ended_at', 'is', null)
-    .execute()
-  const familyIds = matches.map((match) => match.family_id)
-  const familyWorkers = familyIds.length
-    ? await db
-        .selectFrom('family_allocations')
-        .select('user_id')
-        .where('family_id', 'in', familyIds)
-        .where('ended_at', 'is', null)
-        .execute()
-    : []
-  return {
-    agencyId: child.agency_id,
-    allocatedTo: await allocatedPeople(db, child.id),
-    sharedWithFamilies: matches
-      .filter((match) => match.shared_with_adopters_at)
-      .map((match) => match.family_id),
-    matchedFamilyWorkers: familyWorkers.map((row) => row.user_id),
-  }
+  const row = await db.selectNoFrom(accessFactColumns(sql.val(child.id))).executeTakeFirstOrThrow()
+  return accessFactsOf(child.agency_id, row)
 }
 
 /** The people currently allocated to a child. */

@@ -27,15 +27,21 @@ export const DESCRIPTION_MAX = 250
 
 export function photosService(db: Db, plans: PlansService) {
   /** The child and the adopters of the plan's family, each with their photo if there is one. */
-  async function subjectsOf(plan: PlanHeader): Promise<PhotoSubject[]> {
-    const adopters = plan.familyId
-      ? await db
-          .selectFrom('adopters')
-          .select(['id', 'first_name', 'last_name'])
-          .where('family_id', '=', plan.familyId)
-          .orderBy('position')
-          .execute()
-      : []
+  /** The child and each adopter, with their photos; `adopters` when the caller has read them already. */
+  async function subjectsOf(
+    plan: PlanHeader,
+    known?: { id: string; first_name: string; last_name: string }[],
+  ): Promise<PhotoSubject[]> {
+    const adopters = known
+      ? known
+      : plan.familyId
+        ? await db
+            .selectFrom('adopters')
+            .select(['id', 'first_name', 'last_name'])
+            .where('family_id', '=', plan.familyId)
+            .orderBy('position')
+            .execute()
+        : []
     const subjects = [
       {
         key: 'child',

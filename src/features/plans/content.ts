@@ -1,7 +1,7 @@
 import { type ExpressionBuilder, type Kysely, sql, type Transaction } from 'kysely'
 import type { Db } from '../../db/database.ts'
 import type { Database } from '../../db/schema.ts'
-import type { Answer, Answers, Item, SectionContent } from '../../plan/answers.ts'
+import type { Answer, Answers, Item, SectionContent, SectionShape } from '../../plan/answers.ts'
 import { columnOf, type ListDefinition, type SectionDefinition } from '../../plan/definition.ts'
 
 // Reading and writing a section's content, driven by the plan's definition: plain answers in the
@@ -60,6 +60,54 @@ export async function readSection(
   const lists: Record<string, Item[]> = {}
   for (const list of section.lists) lists[list.key] = await readList(executor, plan, section, list)
   return { content: { answers, lists }, version: row.version, completed: row.completed }
+}
+
+/**
+ * Every section's answers, version and "completed", and how many items each list holds: what the
+ * task list's statuses need, in two queries instead of reading every item of every list.
+ */
+export async function readShapes(
+  executor: Executor,
+  plan: PlanKey,
+  sections: readonly SectionDefinition[],
+): Promise<Map<string, { shape: SectionShape; version: number; completed: boolean }>> {
+  const rows = await executor
+    .selectFrom('plan_sections')
+    .select(['key', 'answers', 'version', 'completed'])
+    .where('plan_id', '=', plan.id)
+    .execute()
+  const counts = sections
+    .flatMap((section) => section.lists.map((list) => ({ section, list })))
+    .map(({ section, list }) => {
+      let query = anyDb(executor)
+        .selectFrom(list.table)
+        .select((eb) => [
+          sql.lit(`${section.key}/${list.key}`).as('list'),
+          eb.fn.countAll<number>().as('size'),
+        ])
+        .where('removed_at', 'is', null)
+      if (list.table === 'plan_need_items') query = query.where('section', '=', section.key)
+      return query.where(ownedBy(plan, list))
+    })
+  const sizes = new Map<string, number>()
+  if (counts.length > 0) {
+    const [first, ...rest] = counts
+    const all = rest.reduce((union, query) => union.unionAll(query), first as (typeof counts)[number])
+    for (const row of await all.execute()) sizes.set(String(row.list), Number(row.size))
+  }
+  const shapes = new Map<string, { shape: SectionShape; version: number; completed: boolean }>()
+  for (const section of sections) {
+    const row = rows.find((candidate) => candidate.key === section.key)
+    if (!row) throw new Error(`Plan ${plan.id} has no section ${section.key}`)
+    const stored = row.answers as Answers
+    const answers: Answers = {}
+    for (const question of section.questions) answers[question.key] = stored[question.key] ?? null
+    const listSizes = Object.fromEntries(
+      section.lists.map((list) => [list.key, sizes.get(`${section.key}/${list.key}`) ?? 0]),
+    )
+    shapes.set(section.key, { shape: { answers, listSizes }, version: row.version, completed: row.completed })
+  }
+  return shapes
 }
 
 export async function writeAnswers(

@@ -13,11 +13,12 @@ import {
 } from '../../plan/lifecycle.ts'
 import { canonicalJson, type PlanSnapshot } from '../../plan/versions.ts'
 import { recordAudit } from '../../platform/audit.ts'
-import type { Actor } from '../../platform/policy.ts'
+import { type Actor, can } from '../../platform/policy.ts'
 import {
   findPlan,
   type PlanHeader,
   type PlansService,
+  type ReachedPlan,
   recordVersion,
   siblingPlansOf,
   snapshotOf,
@@ -155,8 +156,14 @@ export function lifecycleService(db: Db, plans: PlansService) {
 
   return {
     /** What this person could do next with the plan, each with the reasons it cannot happen yet. */
-    async options(actor: Staff, planId: string) {
-      const plan = await reach(actor, planId, 'plan:transition', db)
+    async options(actor: Staff, planOrId: string | ReachedPlan) {
+      // A plan the caller has just read, with the facts it was let through on, is not read again.
+      const plan =
+        typeof planOrId === 'string'
+          ? await reach(actor, planOrId, 'plan:transition', db)
+          : can(actor, 'plan:transition', planOrId.access)
+            ? planOrId
+            : null
       if (!plan) return null
       const facts = await lifecycleFacts(db, plan)
       const steps = transitionsFrom(facts.status)

@@ -34,6 +34,18 @@ describe('plan pages', () => {
   })
   after(() => t.close())
 
+  /** What the last `count` audited views of a plan read, newest first. */
+  async function lastViews(count: number): Promise<string[]> {
+    const events = await t.database.db
+      .selectFrom('audit_events')
+      .select('details')
+      .where('what', '=', 'plan-viewed')
+      .orderBy('seq', 'desc')
+      .limit(count)
+      .execute()
+    return events.map((event) => (event.details as { section: string }).section)
+  }
+
   test('the task list shows each section’s status, derived from what is written', async () => {
     const page = await worker.get(`/plans/${planId}`)
     assert.equal(page.statusCode, 200)
@@ -242,15 +254,8 @@ describe('plan pages', () => {
     assert.equal(compared.statusCode, 200)
     assert.match(compared.body, /Priya Shah/)
     assert.match(compared.body, /2 November 2026/)
-    const viewed = await t.database.db
-      .selectFrom('audit_events')
-      .select('details')
-      .where('what', '=', 'plan-viewed')
-      .orderBy('seq', 'desc')
-      .limit(2)
-      .execute()
     assert.deepEqual(
-      viewed.map((event) => (event.details as { section: string }).section).sort(),
+      (await lastViews(2)).sort(),
       ['version 1', 'version 2'],
       'reading versions is audited as a view of the record',
     )
@@ -271,6 +276,25 @@ describe('plan pages', () => {
       .orderBy('number')
       .execute()
     assert.deepEqual(after, before)
+  })
+
+  test('a version page rendered once is served again only to those who may read it, and audited each time', async () => {
+    const first = await worker.get(`/plans/${planId}/versions/1`)
+    const second = await worker.get(`/plans/${planId}/versions/1`)
+    assert.equal(second.statusCode, 200)
+    const table = (body: string) => body.slice(body.indexOf('<table'), body.indexOf('</table>'))
+    assert.match(table(first.body), /Every field of version 1/)
+    assert.equal(table(second.body), table(first.body), 'the kept table is the one rendered')
+    assert.match(second.body, /<h1 class="govuk-heading-l">Version 1<\/h1>/)
+    const stranger = new WebClient(t.app)
+    await stranger.signIn(await t.addUser(await t.addAgency(), 'social-worker'))
+    assert.equal((await stranger.get(`/plans/${planId}/versions/1`)).statusCode, 404)
+    assert.equal((await worker.get(`/plans/${planId}/versions/99`)).statusCode, 404)
+    assert.deepEqual(
+      await lastViews(2),
+      ['version 1', 'version 1'],
+      'both reads are audited, the kept one too; the refused and missing ones are not',
+    )
   })
 
   test('the API reads a section with its ETag and writes only with the right If-Match', async () => {

@@ -17,10 +17,11 @@ import {
 } from '../../plan/definition.ts'
 import { hintsUnder } from '../../plan/guidance.ts'
 import { type PlanStatus, STATUS_NAMES } from '../../plan/lifecycle.ts'
-import { flattenSnapshot } from '../../plan/versions.ts'
+import { flattenSnapshot, type PlanSnapshot } from '../../plan/versions.ts'
 import { londonTime } from '../../platform/dates.ts'
 import { formFields, fromFieldErrors } from '../../platform/forms.ts'
 import { can } from '../../platform/policy.ts'
+import { RenderedCache } from '../../platform/rendered-cache.ts'
 import { person } from '../../platform/request-context.ts'
 import type { Services } from '../../services.ts'
 
@@ -69,6 +70,8 @@ const byField = (conflicts: Conflict[]) =>
 
 export async function planRoutes(app: FastifyInstance, { services }: { services: Services }) {
   const { plans, guidance } = services
+  // About 40 large plans' whole-plan tables (a few hundred KB each); a version never changes.
+  const versionTables = new RenderedCache(16_000_000)
 
   app.post<{ Params: { id: string } }>(
     '/children/:id/plan',
@@ -87,14 +90,14 @@ export async function planRoutes(app: FastifyInstance, { services }: { services:
     { config: { permission: 'plan:view' } },
     async (request, reply) => {
       const actor = person(request)
-      const found = actor && (await plans.view(actor, request.params.id, request.id))
+      const found = actor && (await plans.overview(actor, request.params.id, request.id))
       if (!actor || !found) return reply.callNotFound()
       const { plan, sections } = found
       const access = await plans.facts(plan)
       const canEdit = can(actor, 'plan:update', access)
       const next =
         actor.kind === 'staff' && can(actor, 'plan:transition', access)
-          ? await services.lifecycle.options(actor, plan.id)
+          ? await services.lifecycle.options(actor, plan)
           : null
       const canSignOff =
         actor.kind === 'staff' &&
@@ -122,7 +125,7 @@ export async function planRoutes(app: FastifyInstance, { services }: { services:
         }
       })
       const adopters = plan.familyId ? await services.families.adoptersOf(plan.familyId) : []
-      const photos = await services.photos.subjectsOf(plan)
+      const photos = await services.photos.subjectsOf(plan, adopters)
       const saved = String((request.query as Record<string, unknown>).saved ?? '')
       return reply.render('plans/views/plan.njk', {
         title: `Adoption support plan: ${plan.child.firstName} ${plan.child.lastName}`,
@@ -512,15 +515,27 @@ export async function planRoutes(app: FastifyInstance, { services }: { services:
     { config: { permission: 'plan:view' } },
     async (request, reply) => {
       const actor = person(request)
-      const found =
-        actor && (await plans.version(actor, request.params.id, Number(request.params.number), request.id))
+      const number = Number(request.params.number)
+      // The table of every field is rendered once for each version: the database refuses to change
+      // a version, so what was rendered stays true. The access check and the audit run every time.
+      const key = `${request.params.id}/${number}`
+      const kept = versionTables.get(key)
+      const found = actor && (await plans.version(actor, request.params.id, number, request.id, !kept))
       if (!found) return reply.callNotFound()
-      return reply.render('plans/views/version.njk', {
-        title: `Version ${found.version.number}`,
-        plan: found.plan,
-        version: found.version,
-        fields: flattenSnapshot(found.version.content),
-      })
+      const fieldsTable =
+        kept ??
+        Buffer.from(
+          app.views.render('plans/views/version-fields.njk', {
+            version: found.version,
+            fields: flattenSnapshot(found.version.content as PlanSnapshot),
+          }),
+        )
+      if (!kept) versionTables.set(key, fieldsTable)
+      return reply.renderAround(
+        'plans/views/version.njk',
+        { title: `Version ${found.version.number}`, plan: found.plan, version: found.version },
+        { name: 'fieldsTable', bytes: fieldsTable },
+      )
     },
   )
 

@@ -21,8 +21,16 @@ import {
 import { type PlanSnapshot, snapshotHash } from '../../plan/versions.ts'
 import { recordAudit } from '../../platform/audit.ts'
 import { type Action, type Actor, can, type Resource } from '../../platform/policy.ts'
-import { childAccessFacts } from '../children/service.ts'
-import { insertItem, type PlanKey, readSection, removeItem, updateItem, writeAnswers } from './content.ts'
+import { accessFactColumns, accessFactsOf, childAccessFacts } from '../children/service.ts'
+import {
+  insertItem,
+  type PlanKey,
+  readSection,
+  readShapes,
+  removeItem,
+  updateItem,
+  writeAnswers,
+} from './content.ts'
 
 // Plans: one per child (a sibling group's plans are made together), five sections that each carry
 // a version, every save recorded field by field, numbered versions that never change. A save on a
@@ -63,9 +71,8 @@ const planKey = (plan: PlanHeader): PlanKey => ({
   siblingGroupId: plan.child.siblingGroupId,
 })
 
-export async function findPlan(executor: Executor, planId: string): Promise<PlanHeader | null> {
-  if (!isUuid(planId)) return null
-  const row = await executor
+function headerQuery(executor: Executor, planId: string) {
+  return executor
     .selectFrom('plans')
     .innerJoin('children', 'children.id', 'plans.child_id')
     .select([
@@ -81,8 +88,11 @@ export async function findPlan(executor: Executor, planId: string): Promise<Plan
       'children.sibling_group_id',
     ])
     .where('plans.id', '=', planId)
-    .executeTakeFirst()
-  if (!row) return null
+}
+
+type HeaderRow = Awaited<ReturnType<ReturnType<typeof headerQuery>['executeTakeFirstOrThrow']>>
+
+function headerOf(row: HeaderRow): PlanHeader {
   return {
     id: row.id,
     agencyId: row.agency_id,
@@ -99,9 +109,34 @@ export async function findPlan(executor: Executor, planId: string): Promise<Plan
   }
 }
 
+export async function findPlan(executor: Executor, planId: string): Promise<PlanHeader | null> {
+  if (!isUuid(planId)) return null
+  const row = await headerQuery(executor, planId).executeTakeFirst()
+  return row ? headerOf(row) : null
+}
+
+/** A plan someone has been let through to, with the facts that let them (for the next check). */
+export type ReachedPlan = PlanHeader & { access: Resource }
+
+/** The plan and what the policy needs to know about it, in one query. */
+async function findPlanWithAccess(executor: Executor, planId: string): Promise<ReachedPlan | null> {
+  if (!isUuid(planId)) return null
+  const row = await headerQuery(executor, planId)
+    .select(accessFactColumns(sql.ref<string>('plans.child_id')))
+    .executeTakeFirst()
+  if (!row) return null
+  const plan = headerOf(row)
+  return { ...plan, access: planResource(plan, accessFactsOf(plan.agencyId, row)) }
+}
+
+const planResource = (plan: PlanHeader, child: Resource): Resource => ({
+  ...child,
+  familyId: plan.familyId ?? undefined,
+  planStatus: plan.status,
+})
+
 export async function planFacts(executor: Executor, plan: PlanHeader): Promise<Resource> {
-  const child = await childAccessFacts(executor, { id: plan.childId, agency_id: plan.agencyId })
-  return { ...child, familyId: plan.familyId ?? undefined, planStatus: plan.status }
+  return planResource(plan, await childAccessFacts(executor, { id: plan.childId, agency_id: plan.agencyId }))
 }
 
 /** The family the child is matched with now, if any. */
@@ -133,10 +168,14 @@ function required(key: string): SectionDefinition {
 
 export function plansService(db: Db) {
   /** The plan, if the actor may take the action on it; otherwise nothing, as if it did not exist. */
-  async function reach(actor: Actor, planId: string, action: Action, executor: Executor = db) {
-    const plan = await findPlan(executor, planId)
-    if (!plan) return null
-    return can(actor, action, await planFacts(executor, plan)) ? plan : null
+  async function reach(
+    actor: Actor,
+    planId: string,
+    action: Action,
+    executor: Executor = db,
+  ): Promise<ReachedPlan | null> {
+    const plan = await findPlanWithAccess(executor, planId)
+    return plan && can(actor, action, plan.access) ? plan : null
   }
 
   async function state(
@@ -349,7 +388,8 @@ export function plansService(db: Db) {
 
   return {
     reach,
-    facts: (plan: PlanHeader) => planFacts(db, plan),
+    /** The policy's facts about a plan: read with it when it was reached, else now. */
+    facts: async (plan: PlanHeader | ReachedPlan) => ('access' in plan ? plan.access : planFacts(db, plan)),
 
     async forChild(childId: string): Promise<string | null> {
       if (!isUuid(childId)) return null
@@ -449,6 +489,24 @@ export function plansService(db: Db) {
       const sections = await Promise.all(PLAN.map((section) => state(db, plan, section)))
       await auditView(actor, plan, correlationId)
       return { plan, sections, memberNames: await memberNames(db, plan.id) }
+    },
+
+    /**
+     * The plan's front page: each section's status, derived from its answers and the number of
+     * items in its lists, without reading the items (audited as a view).
+     */
+    async overview(actor: Person, planId: string, correlationId: string) {
+      const plan = await reach(actor, planId, 'plan:view')
+      if (!plan) return null
+      const shapes = await readShapes(db, planKey(plan), PLAN)
+      await auditView(actor, plan, correlationId)
+      const sections = PLAN.map((section) => {
+        const { shape, version, completed } = shapes.get(section.key) as NonNullable<
+          ReturnType<typeof shapes.get>
+        >
+        return { key: section.key, version, completed, status: sectionStatus(section, shape, completed) }
+      })
+      return { plan, sections }
     },
 
     /** One section, for a form or a check-your-answers page (audited as a view). */
@@ -749,17 +807,30 @@ export function plansService(db: Db) {
       return { plan, versions }
     },
 
-    /** One version's content (audited as a view of the record). */
-    async version(actor: Person, planId: string, number: number, correlationId: string) {
+    /**
+     * One version, audited as a view of the record. Without its content for a page that has it
+     * rendered already (a version never changes): still only for those who may read the plan.
+     */
+    async version<WithContent extends boolean = true>(
+      actor: Person,
+      planId: string,
+      number: number,
+      correlationId: string,
+      withContent: WithContent = true as WithContent,
+    ) {
       const plan = await reach(actor, planId, 'plan:view')
       if (!plan || !Number.isSafeInteger(number)) return null
-      await auditView(actor, plan, correlationId, `version ${number}`)
       const row = await versionsOf(plan.id)
-        .select('plan_versions.content')
+        .$if(withContent, (query) => query.select('plan_versions.content'))
         .where('plan_versions.number', '=', number)
         .executeTakeFirst()
       if (!row) return null
-      return { plan, version: { ...row, content: row.content as PlanSnapshot } }
+      await auditView(actor, plan, correlationId, `version ${number}`)
+      const { content, ...version } = row as typeof row & { content?: unknown }
+      return {
+        plan,
+        version: { ...version, content: content as WithContent extends true ? PlanSnapshot : undefined },
+      }
     },
   }
 }
