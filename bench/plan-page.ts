@@ -27,9 +27,10 @@ const STAYING_IN_TOUCH = 4
 const PAYMENTS = 4
 const BIRTH_RELATIVES = 3
 const VERSIONS = 10
-/** The p95 the plan's pages must stay under at BUDGET_CONNECTIONS (issue 4). */
+/** The p95 the whole-plan page must stay under at BUDGET_CONNECTIONS (issue 4). */
 const BUDGET_P95_MS = 100
 const BUDGET_CONNECTIONS = 20
+const WHOLE_PLAN = 'whole plan'
 
 type Staff = Actor & { kind: 'staff' }
 
@@ -352,7 +353,7 @@ export async function planPageTarget(options: TargetOptions): Promise<RunningTar
     })
     const pages = [
       {
-        name: `whole plan, version ${VERSIONS}`,
+        name: `${WHOLE_PLAN}, version ${VERSIONS}`,
         path: `${plan}/versions/${VERSIONS}`,
         contains: [
           `<h1 class="govuk-heading-l">Version ${VERSIONS}</h1>`,
@@ -404,17 +405,37 @@ export async function planPageTarget(options: TargetOptions): Promise<RunningTar
   }
 }
 
-/** Which pages meet the budget at its number of connections, and which miss it, by how much. */
+/**
+ * Whether the whole-plan page meets the budget (issue 4 sets it for that page) at its number of
+ * connections, on each database; the other pages are measured alongside, and named where they miss.
+ */
 function budgetNote(rows: ResultRow[]): string {
   const measured = rows.filter((row) => row.measurement.connections === BUDGET_CONNECTIONS)
-  const budget = `Budget: p95 below ${BUDGET_P95_MS} ms at ${BUDGET_CONNECTIONS} connections`
+  const budget = `Budget for the whole-plan page: p95 below ${BUDGET_P95_MS} ms at ${BUDGET_CONNECTIONS} connections`
   if (measured.length === 0) return `${budget}; not measured in this run (no run at ${BUDGET_CONNECTIONS}).`
   const floor = measured[0]?.baseline
   const reference = floor ? ` (the bare route's p95 in this run: ${floor.p95.toFixed(2)} ms)` : ''
-  const missed = measured.filter((row) => !(row.measurement.p95 < BUDGET_P95_MS))
-  if (missed.length === 0) return `${budget}${reference}: met by every page.`
-  const misses = missed.map((row) => `${row.label} (${row.measurement.p95.toFixed(0)} ms)`)
-  return `${budget}${reference}: **missed by ${missed.length} of ${measured.length}**: ${misses.join('; ')}.`
+  const p95 = (row: ResultRow) => `${row.label} (${row.measurement.p95.toFixed(0)} ms)`
+  const whole = measured.filter((row) => row.label.includes(WHOLE_PLAN))
+  const wholeMissed = whole.filter((row) => !(row.measurement.p95 < BUDGET_P95_MS))
+  const verdict =
+    wholeMissed.length === 0
+      ? `met on every database: ${whole.map(p95).join('; ')}`
+      : `**missed**: ${wholeMissed.map(p95).join('; ')}${
+          whole.length > wholeMissed.length
+            ? `; met: ${whole
+                .filter((row) => !wholeMissed.includes(row))
+                .map(p95)
+                .join('; ')}`
+            : ''
+        }`
+  const others = measured.filter((row) => !whole.includes(row))
+  const othersMissed = others.filter((row) => !(row.measurement.p95 < BUDGET_P95_MS))
+  const aside =
+    othersMissed.length === 0
+      ? ' The other pages are within the same figure.'
+      : ` Of the other pages, ${othersMissed.length} of ${others.length} are above the same figure: ${othersMissed.map(p95).join('; ')}.`
+  return `${budget}${reference}: ${verdict}.${aside}`
 }
 
 export const planPageScenario: Scenario = {
@@ -437,10 +458,13 @@ export const planPageScenario: Scenario = {
           'The form of section 2 (`GET /plans/:id/sections/child`), the largest, is the page its ' +
           'writers open.',
         'The application answers as deployed, except that logging is off: the session looked up and ' +
-          'touched, the permission checks, the plan read (a query per section and per list; the ' +
-          'version page reads one stored snapshot instead), the view recorded in the audit log (not ' +
-          'for the version page, which records none), and the page rendered by Nunjucks with GOV.UK ' +
-          'Frontend macros. Each connection is a session of its own.',
+          'touched, the permission checks, the view recorded in the audit log (every page here, the ' +
+          'version page included), and the page rendered by Nunjucks with GOV.UK Frontend macros. ' +
+          'The front page counts the items of each list; the other pages read the section they show. ' +
+          'The version page renders its table of fields once for each version and keeps the bytes ' +
+          '(a version never changes: ADR 0017), so after the first request it reads no content; ' +
+          'the access check and the audit still run on every request. Each connection is a session ' +
+          'of its own.',
         `HTML of each page: ${details[1]}.`,
       ],
       rows,
