@@ -116,8 +116,10 @@ export async function planRoutes(app: FastifyInstance, { services }: { services:
                 ? { tag: { text: STATUS_TEXT[status], classes: 'govuk-tag--blue' } }
                 : { text: STATUS_TEXT[status], classes: 'govuk-task-list__status--cannot-start-yet' }
         const linkable = canEdit && status !== 'cannot-start'
-        // Section 5 holds the reviews' records: anyone who reads the plan reads them there.
-        if (definition.key === 'review')
+        // Section 5 holds the reviews' records, from the placement (or the authority to place) on:
+        // anyone who reads the plan reads them there.
+        const { placedOn, authorityToPlaceOn } = reviewsShown.placement
+        if (definition.key === 'review' && (placedOn || authorityToPlaceOn || reviewsShown.recorded > 0))
           return {
             title: { text: `${definition.number}. ${definition.title}` },
             hint: { text: definition.filledElsewhere },
