@@ -68,6 +68,8 @@ describe('placement and reviews, on the pages', () => {
     const early = await worker.post(`/plans/${planId}/placement`, date('placedOn', '9', '1', '2025'))
     assert.equal(early.statusCode, 422)
     assert.match(early.body, /must be the same as or after the date the plan was agreed \(10 January 2025\)/)
+    const empty = await worker.post(`/plans/${planId}/placement`, date('placedOn', '', '', ''))
+    assert.match(empty.body, /href="#placedOn-day">Enter the date the child was placed with the adopters/)
     const halfTyped = await worker.post(`/plans/${planId}/placement`, date('placedOn', '20', '', '2025'))
     assert.match(halfTyped.body, /href="#placedOn-month">The date of placement must include a month/)
     assert.equal(await versions(), 0, 'nothing refused changed the plan')

@@ -168,6 +168,9 @@ export async function reviewRoutes(app: FastifyInstance, { services }: { service
         if ('error' in parsed) errors[`${field}-${parsed.part}`] = parsed.error
         else asked[field] = 'iso' in parsed ? parsed.iso : null
       }
+      // A form sent with no date at all is a mistake, not a wish to record nothing.
+      if (Object.keys(errors).length === 0 && Object.values(asked).every((date) => date === null))
+        errors['placedOn-day'] = 'Enter the date the child was placed with the adopters'
       if (Object.keys(errors).length > 0) return showPlacement(request, reply, { values, errors })
       const outcome = await reviews.recordPlacement(staff(request), request.params.id, asked, request.id)
       if (outcome.outcome === 'not-found') return reply.callNotFound()
