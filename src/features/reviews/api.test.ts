@@ -219,6 +219,13 @@ describe('the review schedule through the API', () => {
       returnedOn: '2025-01-05',
     })
     assert.deepEqual(early.json().reasons, ['The child’s return must be on or after the date of placement'])
+    const order = await call('worker', 'POST', `/plans/${planId}/transitions`, {
+      to: 'order-made',
+      date: '2025-04-01',
+    })
+    assert.deepEqual(order.json().reasons, [
+      'The child was returned to the agency: this placement ends without an adoption order',
+    ])
   })
 
   test('before placement: the schedule runs from the authority to place', async () => {
