@@ -144,7 +144,11 @@ export async function datesUpdatedOf(executor: Executor, planId: string): Promis
     .select('recorded_at')
     .where('plan_id', '=', planId)
     .where('recorded_at', 'is not', null)
-    .orderBy('recorded_at')
     .execute()
-  return [...new Set(rows.map((row) => todayInEngland(row.recorded_at as Date)))]
+  return datesUpdatedFrom(rows.map((row) => row.recorded_at as Date))
+}
+
+/** The days, in England, of the times reviews were recorded: each once, oldest first. */
+export function datesUpdatedFrom(times: Date[]): string[] {
+  return [...new Set(times.map((time) => todayInEngland(time)))].sort()
 }

@@ -31,6 +31,7 @@ type Typed = { values?: Record<string, string>; errors?: Record<string, string>;
 
 const SAVED: Record<string, string> = {
   placement: 'The placement’s dates are recorded: a new version of the plan is kept',
+  'placement-unchanged': 'Nothing changed: the placement’s dates were already recorded as they are',
   before: 'The before-review part is saved',
   recorded: 'The review is recorded: a new version of the plan is kept, and the plan’s date updated',
 }
@@ -184,7 +185,8 @@ export async function reviewRoutes(app: FastifyInstance, { services }: { service
           .map((problem) => problem.text)
         return showPlacement(request, reply, { values, errors, reasons })
       }
-      return reply.redirect(`/plans/${request.params.id}/reviews?saved=placement`, 303)
+      const savedAs = outcome.version === null ? 'placement-unchanged' : 'placement'
+      return reply.redirect(`/plans/${request.params.id}/reviews?saved=${savedAs}`, 303)
     },
   )
 

@@ -24,7 +24,14 @@ import { recordAudit } from '../../platform/audit.ts'
 import { todayInEngland } from '../../platform/dates.ts'
 import type { Action, Actor } from '../../platform/policy.ts'
 import { findPlan, type PlanHeader, type PlansService, recordVersion } from '../plans/service.ts'
-import { currentMatchOf, datesUpdatedOf, placementOf, type ReviewRecord, reviewRecords } from './records.ts'
+import {
+  currentMatchOf,
+  datesUpdatedFrom,
+  datesUpdatedOf,
+  placementOf,
+  type ReviewRecord,
+  reviewRecords,
+} from './records.ts'
 
 // The placement and the reviews of a plan (AAR 2005 reg 36; issue 5): recording the placement's
 // dates, starting a review, the social worker's part before it and the independent reviewing
@@ -140,10 +147,10 @@ export function reviewsService(db: Db, plans: PlansService, clock: () => string 
 
     /** What the plan's front page shows of its reviews (the page's view is audited there). */
     async frontPage(plan: PlanHeader) {
-      const records = await reviewRecords(db, plan.id)
+      const recorded = (await reviewRecords(db, plan.id)).filter((record) => record.recordedAt !== null)
       return {
-        datesUpdated: await datesUpdatedOf(db, plan.id),
-        recorded: records.filter((record) => record.status === 'recorded').length,
+        datesUpdated: datesUpdatedFrom(recorded.map((record) => record.recordedAt as Date)),
+        recorded: recorded.length,
         placement: await placementOf(db, plan),
       }
     },
