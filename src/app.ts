@@ -26,6 +26,7 @@ import { pagesRoutes } from './features/pages/routes.ts'
 import { photoRoutes } from './features/photos/routes.ts'
 import { lifecycleRoutes } from './features/plans/lifecycle-routes.ts'
 import { planRoutes } from './features/plans/routes.ts'
+import { reviewRoutes } from './features/reviews/routes.ts'
 import { signInRoutes } from './features/sign-in/routes.ts'
 import { singleSignOnRoutes } from './features/single-sign-on/routes.ts'
 import { staffRoutes } from './features/staff/routes.ts'
@@ -151,6 +152,7 @@ export async function buildApp(config: Config, services: Services): Promise<Fast
   await app.register(familyRoutes, { services })
   await app.register(planRoutes, { services })
   await app.register(lifecycleRoutes, { services })
+  await app.register(reviewRoutes, { services })
   await app.register(photoRoutes, { services })
   await app.register(guidanceRoutes, { services })
   await app.register(accountRoutes, { services })

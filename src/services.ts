@@ -10,6 +10,7 @@ import { invitationsService } from './features/invitations/service.ts'
 import { photosService } from './features/photos/service.ts'
 import { lifecycleService } from './features/plans/lifecycle.ts'
 import { plansService } from './features/plans/service.ts'
+import { reviewsService } from './features/reviews/service.ts'
 import { signInService } from './features/sign-in/service.ts'
 import { singleSignOn } from './features/single-sign-on/service.ts'
 import { staffService } from './features/staff/service.ts'
@@ -36,6 +37,7 @@ export function services(
     plans,
     photos: photosService(db, plans),
     lifecycle: lifecycleService(db, plans),
+    reviews: reviewsService(db, plans),
     guidance: guidanceService(db),
     audit: auditService(db),
     invitations: invitationsService(db, async (trx, message) => {

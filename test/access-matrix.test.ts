@@ -80,6 +80,14 @@ const expected: Record<string, Outcome[]> = {
   'sign off the plan': [D, A, D, D, D, D, D, D, D, D, D, D, D],
   'list the plan’s guidance': [D, A, D, D, D, D, D, A, D, D, D, D, D],
   'change the plan’s guidance': [D, A, D, D, D, D, D, A, D, D, D, D, D],
+  'see the reviews of the plan, once placed': [A, A, A, A, D, D, D, D, D, D, A, A, D],
+  'see the reviews of the plan (API)': [A, A, A, A, D, D, D, D, D, D, A, D, D],
+  'record the placement': [A, A, D, D, D, D, D, D, D, D, D, D, D],
+  'record the placement (API)': [A, A, D, D, D, D, D, D, D, D, D, D, D],
+  'start a review': [A, A, D, D, D, D, D, D, D, D, D, D, D],
+  'write the before-review part': [A, A, D, D, D, D, D, D, D, D, D, D, D],
+  'record the review, after it': [D, D, D, A, D, D, D, D, D, D, D, D, D],
+  'record the review, after it (API)': [D, D, D, A, D, D, D, D, D, D, D, D, D],
 }
 
 const allowed = (status: number) => status >= 200 && status < 400
@@ -102,6 +110,7 @@ describe('access matrix', () => {
   let childId: string
   let familyId: string
   let planId: string
+  let reviewId: string
   let version = 1
   // Where the plan is in its life: set directly, as the lifecycle would, to test who sees it when.
   const planStatus = (status: string) =>
@@ -181,6 +190,26 @@ describe('access matrix', () => {
     const plan = await plansService(db).create(actor, childId, 'matrix')
     if (plan.outcome !== 'created') throw new Error('plan not created')
     planId = plan.planId
+    // Placed, with a review whose before-review part is written: waiting for the IRO's part.
+    await db.updateTable('matches').set({ placed_on: '2025-01-06' }).where('child_id', '=', childId).execute()
+    reviewId = (
+      await db
+        .insertInto('plan_reviews')
+        .values({ plan_id: planId, kind: 'scheduled', started_by: worker.id })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id
+    await db
+      .updateTable('plan_reviews')
+      .set({
+        status: 'ready',
+        needs_changed: 'x',
+        child_views: 'y',
+        adopters_views: 'z',
+        before_at: new Date(),
+      })
+      .where('id', '=', reviewId)
+      .execute()
     users['adopter of this family'] = await t.addAdopterAccount(familyId, agency, { wholeFamily: true })
     users['adopter of another family'] = await t.addAdopterAccount(otherFamily, agency, { wholeFamily: true })
 
@@ -364,6 +393,55 @@ describe('access matrix', () => {
           action: 'save',
         })
         return response.statusCode === 303 ? 200 : response.statusCode
+      },
+    },
+    {
+      name: 'see the reviews of the plan, once placed',
+      run: async ({ web }) => {
+        await planStatus('agreed')
+        return (await web.get(`/plans/${planId}/reviews`)).statusCode
+      },
+    },
+    {
+      name: 'see the reviews of the plan (API)',
+      run: ({ token }) => api(token, 'GET', `/api/v1/plans/${planId}/reviews`),
+    },
+    {
+      name: 'record the placement',
+      run: async ({ web }) => (await web.get(`/plans/${planId}/placement`)).statusCode,
+    },
+    {
+      name: 'record the placement (API)',
+      run: async ({ token }) => {
+        // A date in the future: allowed people are told why not (422), others are refused.
+        const status = await api(token, 'PUT', `/api/v1/plans/${planId}/placement`, {
+          placedOn: '2999-01-01',
+        })
+        return status === 422 ? 200 : status
+      },
+    },
+    {
+      name: 'start a review',
+      run: async ({ web }) => (await web.get(`/plans/${planId}/reviews/new`)).statusCode,
+    },
+    {
+      name: 'write the before-review part',
+      run: async ({ web }) => (await web.get(`/plans/${planId}/reviews/${reviewId}/before`)).statusCode,
+    },
+    {
+      name: 'record the review, after it',
+      run: async ({ web }) => (await web.get(`/plans/${planId}/reviews/${reviewId}/after`)).statusCode,
+    },
+    {
+      name: 'record the review, after it (API)',
+      run: async ({ token }) => {
+        // Held in the future: the allocated IRO is told why not (422), others are refused.
+        const status = await api(token, 'PUT', `/api/v1/plans/${planId}/reviews/${reviewId}/after`, {
+          heldOn: '2999-01-01',
+          recommendations: 'Matrix',
+          visitFrequency: 'Matrix',
+        })
+        return status === 422 ? 200 : status
       },
     },
     {

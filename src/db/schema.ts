@@ -209,6 +209,8 @@ export interface PlanTable {
   family_id: string | null
   status: Generated<string>
   date_agreed: string | null
+  /** When the agency was first authorised to place the child: starts the reviews before placement. */
+  authority_to_place_on: ColumnType<string | null, string | null | undefined, string | null>
   lead_worker_id: string | null
   created_by: string | null
   created_at: CreatedAt
@@ -351,6 +353,28 @@ export interface PlanSignOffTable {
   signed_at: CreatedAt
 }
 
+/** One review of the plan: the worker's part before it, the IRO's part after it (src/plan/reviews.ts). */
+export interface PlanReviewTable {
+  id: Generated<string>
+  plan_id: string
+  kind: 'scheduled' | 'extra-requested' | 'urgent'
+  reason: string | null
+  status: ColumnType<'preparing' | 'ready' | 'recorded', 'preparing' | undefined, 'ready' | 'recorded'>
+  started_by: string
+  started_at: CreatedAt
+  needs_changed: string | null
+  child_views: string | null
+  adopters_views: string | null
+  before_by: string | null
+  before_at: Date | null
+  held_on: string | null
+  recommendations: string | null
+  visit_frequency: string | null
+  after_by: string | null
+  after_at: Date | null
+  recorded_at: Date | null
+}
+
 export interface GuidanceTable {
   agency_id: string
   path: string
@@ -387,6 +411,7 @@ export interface Database {
   photos: PhotoTable
   plan_transitions: PlanTransitionTable
   plan_sign_offs: PlanSignOffTable
+  plan_reviews: PlanReviewTable
   guidance: GuidanceTable
 }
 

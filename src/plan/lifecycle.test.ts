@@ -73,6 +73,14 @@ test('dates: asked for, and never before the step they follow', () => {
     { to: 'order-made', date: '2027-01-01' },
   )
   assert.deepEqual(!order.ok && order.reasons, ['Record the placement before the adoption order'])
+  const afterReturn = checkTransition(
+    'social-worker',
+    { ...ready, status: 'agreed', placedOn: '2026-05-01', returnedOn: '2026-06-01' },
+    { to: 'order-made', date: '2027-01-01' },
+  )
+  assert.deepEqual(!afterReturn.ok && afterReturn.reasons, [
+    'The child was returned to the agency: this placement ends without an adoption order',
+  ])
 })
 
 test('a step that does not follow from the status is refused; going back needs a reason', () => {

@@ -39,6 +39,8 @@ export type LifecycleFacts = {
   panelOn: string | null
   decisionOn: string | null
   placedOn: string | null
+  /** The child was returned to the agency: the placement ended without an order (the reviews stop). */
+  returnedOn?: string | null
 }
 
 export type TransitionRequest = { to: PlanStatus; date?: string | null; note?: string | null }
@@ -108,9 +110,11 @@ export const TRANSITIONS: readonly Rule[] = [
     roles: WRITERS,
     date: { label: 'Date of the adoption order', hint: 'For example, 12 10 2027' },
     unmet: (facts, request) =>
-      facts.placedOn
-        ? dateNotBefore(request.date, facts.placedOn, 'the placement')
-        : ['Record the placement before the adoption order'],
+      facts.returnedOn
+        ? ['The child was returned to the agency: this placement ends without an adoption order']
+        : facts.placedOn
+          ? dateNotBefore(request.date, facts.placedOn, 'the placement')
+          : ['Record the placement before the adoption order'],
   },
   {
     to: 'post-order',

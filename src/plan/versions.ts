@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { formatDate, todayInEngland } from '../platform/dates.ts'
 import type { SectionContent } from './answers.ts'
 import { type FlatField, flattenSection } from './changes.ts'
 import { PLAN } from './definition.ts'
@@ -12,6 +13,8 @@ export type PlanSnapshot = {
   child: { firstName: string; lastName: string; dateOfBirth: string }
   adopters: { firstName: string; lastName: string; dateOfBirth: string }[]
   sections: Record<string, { completed: boolean; content: SectionContent }>
+  /** Section 5's reviews, in the order they were started; left out while there are none. */
+  reviews?: SnapshotReview[]
 }
 
 /** JSON with every object's keys in order: the same plan always gives the same text. */
@@ -34,6 +37,57 @@ export function snapshotHash(snapshot: PlanSnapshot): string {
 export function memberNamesOf(sections: Record<string, { content: SectionContent }>): Map<string, string> {
   const members = sections.network?.content.lists.members ?? []
   return new Map(members.map((member) => [member.id, String(member.answers.name ?? '')]))
+}
+
+/** One review as a version keeps it: each part's text, who wrote it and when (ISO time). */
+export type SnapshotReview = {
+  kind: string
+  status: string
+  heldOn: string | null
+  before: {
+    needsChanged: string
+    childViews: string
+    adoptersViews: string
+    by: string | null
+    at: string
+  } | null
+  after: { recommendations: string; visitFrequency: string; by: string | null; at: string } | null
+}
+
+const REVIEW_PART_LABELS = {
+  needsChanged: 'How the child’s and the family’s needs have changed',
+  childViews: 'The child’s views',
+  adoptersViews: 'The adopters’ views',
+  beforeBy: 'Before-review part written by',
+  recommendations: 'Recommendations that add to or change the support',
+  visitFrequency: 'Visits until the next review',
+  afterBy: 'After-review part written by',
+} as const
+
+const writtenBy = (part: { by: string | null; at: string } | null) =>
+  part
+    ? `${part.by ?? 'Someone no longer here'}, ${formatDate(todayInEngland(new Date(part.at)))}`
+    : undefined
+
+/** Section 5 in a version: each review's parts, labelled by the date it was held. */
+function flattenReviews(reviews: SnapshotReview[]): FlatField[] {
+  return reviews.flatMap((review, index) => {
+    const name = review.heldOn ? `Review held on ${formatDate(review.heldOn)}` : 'Review being prepared'
+    const field = (key: keyof typeof REVIEW_PART_LABELS, value: string | undefined) => ({
+      path: `review.${index + 1}.${key}`,
+      label: `5. ${name}: ${REVIEW_PART_LABELS[key]}`,
+      value: value ?? '',
+    })
+    return [
+      field('needsChanged', review.before?.needsChanged),
+      field('childViews', review.before?.childViews),
+      field('adoptersViews', review.before?.adoptersViews),
+      field('beforeBy', writtenBy(review.before)),
+      field('recommendations', review.after?.recommendations),
+      field('visitFrequency', review.after?.visitFrequency),
+      field('afterBy', writtenBy(review.after)),
+    ]
+  })
 }
 
 /** Every field of a snapshot, front page first, labelled as the plan shows them. */
@@ -68,5 +122,5 @@ export function flattenSnapshot(snapshot: PlanSnapshot): FlatField[] {
       },
     ]
   })
-  return [...front, ...sections]
+  return [...front, ...sections, ...flattenReviews(snapshot.reviews ?? [])]
 }

@@ -63,3 +63,21 @@ test('team managers and administrators word their own agency’s guidance, nobod
   assert.equal(can(staff('team-manager'), 'guidance:edit', otherChild), false)
   assert.equal(can(staff('agency-admin'), 'guidance:edit', otherChild), false)
 })
+
+test('the placing agency’s workers record the placement and prepare reviews; only the allocated IRO records one', () => {
+  const plan = { agencyId: 'agency-a', allocatedTo: ['u'], planStatus: 'agreed' }
+  for (const action of ['plan:placement', 'plan:review-prepare'] as const) {
+    assert.deepEqual(
+      STAFF_ROLES.filter((role) => can(staff(role), action, plan)),
+      ['social-worker', 'team-manager'],
+      action,
+    )
+    assert.equal(can(staff('social-worker', 'agency-b'), action, plan), false)
+  }
+  assert.deepEqual(
+    STAFF_ROLES.filter((role) => can(staff(role), 'plan:review-record', plan)),
+    ['iro'],
+  )
+  assert.equal(can(staff('iro'), 'plan:review-record', { ...plan, allocatedTo: ['someone else'] }), false)
+  assert.equal(can(staff('iro', 'agency-b'), 'plan:review-record', plan), false)
+})

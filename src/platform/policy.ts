@@ -38,6 +38,9 @@ export type Action =
   | 'plan:version'
   | 'plan:transition'
   | 'plan:sign-off'
+  | 'plan:placement'
+  | 'plan:review-prepare'
+  | 'plan:review-record'
   | 'guidance:edit'
 
 /** A record an action is taken on: enough of it to decide, nothing more. */
@@ -176,6 +179,17 @@ const rules: Record<Action, (actor: Actor, resource: Resource | undefined) => bo
       (plan === undefined || plan.planStatus === 'at-panel')),
   // A team manager signs the plan off before it goes to panel.
   'plan:sign-off': (actor, plan) => isStaff(actor, ['team-manager']) && sameAgency(actor, plan),
+  // The placement's dates (placed, returned; the authority to place, which starts the reviews before
+  // placement) are the placing agency's to record, as its workers move the plan through its life;
+  // a worker of the approving agency writes the plan with them but does not record its key dates.
+  'plan:placement': (actor, plan) => isStaff(actor, WRITERS) && sameAgency(actor, plan),
+  // A review of the plan (AAR 2005 reg 36) is started, and its before-review part written, by the
+  // placing agency's workers, who convene the child's reviews.
+  'plan:review-prepare': (actor, plan) => isStaff(actor, WRITERS) && sameAgency(actor, plan),
+  // The after-review part, and recording the review as held, is the independent reviewing officer's
+  // alone, and only for the children allocated to them: their record of the review they chaired.
+  'plan:review-record': (actor, plan) =>
+    isStaff(actor, ['iro']) && sameAgency(actor, plan) && listed(actor.userId, plan?.allocatedTo, plan),
   // The hints beside the plan's questions, in the agency's own words (ADR 0010): its team managers
   // and administrators look after them, and only they need the list of them.
   'guidance:edit': (actor, agency) =>

@@ -4,6 +4,7 @@ import { childrenApi } from '../children/api.ts'
 import { familiesApi } from '../families/api.ts'
 import { plansApi } from '../plans/api.ts'
 import { lifecycleApi } from '../plans/lifecycle-api.ts'
+import { reviewsApi } from '../reviews/api.ts'
 
 // The JSON API: bearer tokens, zod schemas that are also the OpenAPI document, problem+json errors.
 export async function apiRoutes(app: FastifyInstance, { services }: { services: Services }) {
@@ -12,4 +13,5 @@ export async function apiRoutes(app: FastifyInstance, { services }: { services: 
   await app.register(familiesApi, { services })
   await app.register(plansApi, { services })
   await app.register(lifecycleApi, { services })
+  await app.register(reviewsApi, { services })
 }

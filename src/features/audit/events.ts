@@ -32,6 +32,10 @@ export const EVENT_NAMES: Readonly<Record<string, string>> = {
   'session-ended-by-user': 'Ended one of their sessions',
   'audit-exported': 'Downloaded who has seen a child’s record',
   'guidance-changed': 'Changed the agency’s wording of a hint in the plan',
+  'plan-placement-recorded': 'Recorded the dates of a child’s placement',
+  'plan-review-started': 'Started a review of a child’s plan',
+  'plan-review-before-written': 'Wrote the before-review part of a review',
+  'plan-review-recorded': 'Recorded a review of a child’s plan (the reviewing officer’s part)',
 }
 
 export const EVENT_CODES = Object.keys(EVENT_NAMES)

@@ -132,7 +132,7 @@ export async function plansApi(app: FastifyInstance, { services }: { services: S
         status: plan.status,
         version: versions?.versions[0]?.number ?? 0,
         dateAgreed: plan.dateAgreed,
-        datesUpdated: [],
+        datesUpdated: await services.reviews.datesUpdated(plan.id),
         sections: sections.map((section) => ({
           key: section.key,
           version: section.version,

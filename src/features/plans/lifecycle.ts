@@ -77,6 +77,7 @@ export async function lifecycleFacts(executor: Executor, plan: PlanHeader): Prom
     panelOn: match?.panel_on ?? null,
     decisionOn: match?.decision_on ?? null,
     placedOn: match?.placed_on ?? null,
+    returnedOn: match?.returned_on ?? null,
   }
 }
 

@@ -63,6 +63,9 @@ function itemViews(list: ListDefinition, items: Item[], names: Map<string, strin
   }))
 }
 
+const reviewsRecorded = (count: number) =>
+  count === 0 ? 'No review recorded yet' : count === 1 ? '1 review recorded' : `${count} reviews recorded`
+
 const memberOptions = (names: Map<string, string>) => [...names].map(([id, name]) => ({ id, name }))
 
 const byField = (conflicts: Conflict[]) =>
@@ -103,6 +106,7 @@ export async function planRoutes(app: FastifyInstance, { services }: { services:
         actor.kind === 'staff' &&
         can(actor, 'plan:sign-off', access) &&
         (plan.status === 'draft' || plan.status === 'with-adopters')
+      const reviewsShown = await services.reviews.frontPage(plan)
       const tasks = sections.map((section) => {
         const definition = sectionDefinition(section.key) as SectionDefinition
         const status = section.status
@@ -115,6 +119,16 @@ export async function planRoutes(app: FastifyInstance, { services }: { services:
                 ? { tag: { text: STATUS_TEXT[status], classes: 'govuk-tag--blue' } }
                 : { text: STATUS_TEXT[status], classes: 'govuk-task-list__status--cannot-start-yet' }
         const linkable = canEdit && status !== 'cannot-start'
+        // Section 5 holds the reviews' records, from the placement (or the authority to place) on:
+        // anyone who reads the plan reads them there.
+        const { placedOn, authorityToPlaceOn } = reviewsShown.placement
+        if (definition.key === 'review' && (placedOn || authorityToPlaceOn || reviewsShown.recorded > 0))
+          return {
+            title: { text: `${definition.number}. ${definition.title}` },
+            hint: { text: definition.filledElsewhere },
+            href: `/plans/${plan.id}/sections/review`,
+            status: { text: reviewsRecorded(reviewsShown.recorded) },
+          }
         return {
           title: { text: `${definition.number}. ${definition.title}` },
           hint: definition.filledElsewhere ? { text: definition.filledElsewhere } : undefined,
@@ -138,6 +152,8 @@ export async function planRoutes(app: FastifyInstance, { services }: { services:
         next,
         canSignOff,
         moves: await services.lifecycle.transitions(plan.id),
+        reviews: reviewsShown,
+        canPlace: actor.kind === 'staff' && can(actor, 'plan:placement', access),
         statusNames: STATUS_NAMES,
         completedCount: sections.filter((section) => section.status === 'completed').length,
         editableCount: sections.filter((section) => section.status !== 'cannot-start').length,

@@ -22,6 +22,7 @@ import { type PlanSnapshot, snapshotHash } from '../../plan/versions.ts'
 import { recordAudit } from '../../platform/audit.ts'
 import { type Action, type Actor, can, type Resource } from '../../platform/policy.ts'
 import { accessFactColumns, accessFactsOf, childAccessFacts } from '../children/service.ts'
+import { snapshotReviews } from '../reviews/records.ts'
 import {
   insertItem,
   type PlanKey,
@@ -912,6 +913,8 @@ export async function snapshotOf(executor: Executor, plan: PlanHeader): Promise<
     const { content, completed } = await readSection(executor, planKey(plan), section)
     sections[section.key] = { completed, content }
   }
+  // Section 5's reviews as they stand; a plan without any keeps the snapshot it always had.
+  const reviews = await snapshotReviews(executor, plan.id)
   return {
     status: plan.status,
     dateAgreed: plan.dateAgreed,
@@ -926,6 +929,7 @@ export async function snapshotOf(executor: Executor, plan: PlanHeader): Promise<
       dateOfBirth: adopter.date_of_birth,
     })),
     sections,
+    ...(reviews.length > 0 ? { reviews } : {}),
   }
 }
 
