@@ -23,6 +23,7 @@ import { formFields, fromFieldErrors } from '../../platform/forms.ts'
 import { can } from '../../platform/policy.ts'
 import { person } from '../../platform/request-context.ts'
 import type { Services } from '../../services.ts'
+import { adoptersPartOnFrontPage } from '../adopters-part/front-page.ts'
 
 // The plan's pages: the front page and task list; a page per section with its questions and lists
 // ("add another"); a page per list item; check your answers with "Have you completed this
@@ -36,6 +37,7 @@ const SAVED: Record<string, string> = {
   'signed-off': 'Plan signed off: a new version is kept',
   photo: 'Photo saved',
   'photo-removed': 'Photo removed',
+  meeting: 'Planning meeting recorded',
 }
 
 /** A form shown again: what was typed, what is wrong, what collided, and the version to save on. */
@@ -49,7 +51,7 @@ type TypedPage = {
 
 type ItemView = Item & { title: string; display: Record<string, string> }
 
-function itemViews(list: ListDefinition, items: Item[], names: Map<string, string>): ItemView[] {
+export function itemViews(list: ListDefinition, items: Item[], names: Map<string, string>): ItemView[] {
   return items.map((item) => ({
     ...item,
     title: itemTitle(list, item, names),
@@ -112,12 +114,14 @@ export async function planRoutes(app: FastifyInstance, { services }: { services:
                 ? { tag: { text: STATUS_TEXT[status], classes: 'govuk-tag--blue' } }
                 : { text: STATUS_TEXT[status], classes: 'govuk-task-list__status--cannot-start-yet' }
         const linkable = canEdit && status !== 'cannot-start'
+        // Whoever reads the plan without writing it reads each section, and may comment (ADR 0016).
+        const readHref = canEdit ? undefined : `/plans/${plan.id}/sections/${definition.key}/read`
         return {
           title: { text: `${definition.number}. ${definition.title}` },
           hint: definition.filledElsewhere ? { text: definition.filledElsewhere } : undefined,
           href: linkable
             ? `/plans/${plan.id}/sections/${definition.key}${status === 'completed' ? '/check' : ''}`
-            : undefined,
+            : readHref,
           status: tag,
         }
       })
@@ -139,6 +143,7 @@ export async function planRoutes(app: FastifyInstance, { services }: { services:
         completedCount: sections.filter((section) => section.status === 'completed').length,
         editableCount: sections.filter((section) => section.status !== 'cannot-start').length,
         saved: SAVED[saved] ?? null,
+        ...(await adoptersPartOnFrontPage(services, actor, plan, access)),
       })
     },
   )
@@ -173,6 +178,7 @@ export async function planRoutes(app: FastifyInstance, { services }: { services:
       ),
       conflicts: conflicted ? byField(overrides.conflicts ?? []) : null,
       changedBy: overrides.changedBy ?? [],
+      ownViews: definition.key === 'adopters' ? await services.adoptersPart.views.latest(plan.id) : null,
       ...(Object.keys(errors).length > 0 ? fromFieldErrors(errors, order) : {}),
     })
   }
