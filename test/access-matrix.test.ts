@@ -9,6 +9,7 @@ import { plansService } from '../src/features/plans/service.ts'
 import type { Actor } from '../src/platform/policy.ts'
 import type { StaffRole } from '../src/platform/roles.ts'
 import { type TestApp, type TestUser, testApp } from './support/app.ts'
+import { markAgreed } from './support/shared-plan.ts'
 import { WebClient } from './support/web-client.ts'
 
 // Every kind of person against every kind of record and action, through the pages and the API,
@@ -80,9 +81,22 @@ const expected: Record<string, Outcome[]> = {
   'sign off the plan': [D, A, D, D, D, D, D, D, D, D, D, D, D],
   'list the plan’s guidance': [D, A, D, D, D, D, D, A, D, D, D, D, D],
   'change the plan’s guidance': [D, A, D, D, D, D, D, A, D, D, D, D, D],
+  'read a section of the plan, after the panel': [A, A, A, A, D, D, D, D, D, D, A, A, D],
+  'comment on the plan, while shared': [D, D, D, D, D, D, D, D, D, D, D, A, D],
+  'answer the adopters’ comments': [A, A, D, D, D, D, D, D, D, D, A, D, D],
+  'write the adopters’ views, while shared': [D, D, D, D, D, D, D, D, D, D, D, A, D],
+  'ask for a review, while shared': [D, D, D, D, D, D, D, D, D, D, D, A, D],
+  'answer a request for a review': [A, A, D, A, D, D, D, D, D, D, A, D, D],
+  'record a planning meeting': [A, A, D, D, D, D, D, D, D, D, A, D, D],
+  'acknowledge the agreed plan': [D, D, D, D, D, D, D, D, D, D, D, A, D],
+  'see the agency’s Barometer': [D, A, D, D, D, D, D, D, D, D, D, D, D],
 }
 
 const allowed = (status: number) => status >= 200 && status < 400
+/** A form sent empty: those allowed to send it are told what is missing. */
+const toAllowed = (response: { statusCode: number }) =>
+  response.statusCode === 422 ? 200 : response.statusCode
+const unknownId = '00000000-0000-4000-8000-000000000000'
 
 const childForm = {
   firstName: 'Matrix',
@@ -103,6 +117,8 @@ describe('access matrix', () => {
   let familyId: string
   let planId: string
   let version = 1
+  let agreedVersion: number | undefined
+  let firstUserId: string
   // Where the plan is in its life: set directly, as the lifecycle would, to test who sees it when.
   const planStatus = (status: string) =>
     t.database.db.updateTable('plans').set({ status }).where('id', '=', planId).execute()
@@ -130,6 +146,7 @@ describe('access matrix', () => {
     for (const [person, agencyId, role] of staff) users[person] = await t.addUser(agencyId, role)
 
     const worker = users['social worker'] as TestUser
+    firstUserId = worker.id
     const actor: Actor & { kind: 'staff' } = {
       kind: 'staff',
       userId: worker.id,
@@ -370,6 +387,61 @@ describe('access matrix', () => {
       name: 'see who has seen the child’s record',
       run: async ({ web }) => (await web.get(`/audit/children/${childId}`)).statusCode,
     },
+    {
+      name: 'read a section of the plan, after the panel',
+      run: async ({ web }) => {
+        await planStatus('match-approved')
+        return (await web.get(`/plans/${planId}/sections/child/read`)).statusCode
+      },
+    },
+    // The adopters' part (ADR 0016): each form is sent empty, so those allowed are told what is
+    // missing (422) and nothing is written; the others are refused before the form is read.
+    {
+      name: 'comment on the plan, while shared',
+      run: async ({ web }) => {
+        await planStatus('with-adopters')
+        await web.get('/adopters-guide')
+        return toAllowed(await web.post(`/plans/${planId}/sections/child/comments`, { comment: '' }))
+      },
+    },
+    {
+      name: 'answer the adopters’ comments',
+      run: async ({ web }) => {
+        await web.get('/adopters-guide')
+        return toAllowed(await web.post(`/plans/${planId}/comments/${unknownId}`, {}))
+      },
+    },
+    {
+      name: 'write the adopters’ views, while shared',
+      run: async ({ web }) => {
+        await web.get('/adopters-guide')
+        return toAllowed(await web.post(`/plans/${planId}/your-views`, { views: '' }))
+      },
+    },
+    {
+      name: 'ask for a review, while shared',
+      run: async ({ web }) => (await web.get(`/plans/${planId}/review-requests/new`)).statusCode,
+    },
+    {
+      name: 'answer a request for a review',
+      run: async ({ web }) => {
+        await web.get('/adopters-guide')
+        return toAllowed(await web.post(`/plans/${planId}/review-requests/${unknownId}`, {}))
+      },
+    },
+    {
+      name: 'record a planning meeting',
+      run: async ({ web }) => (await web.get(`/plans/${planId}/meetings/new`)).statusCode,
+    },
+    {
+      name: 'acknowledge the agreed plan',
+      run: async ({ web }) => {
+        agreedVersion ??= await markAgreed(t, planId, firstUserId)
+        await planStatus('agreed')
+        return (await web.get(`/plans/${planId}/acknowledgement`)).statusCode
+      },
+    },
+    { name: 'see the agency’s Barometer', run: async ({ web }) => (await web.get('/barometer')).statusCode },
   ]
 
   for (const check of checks) {

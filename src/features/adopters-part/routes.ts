@@ -13,7 +13,8 @@ import { checkText, NAME_MAX, TEXT_MAX, VIEWS_MAX } from './form.ts'
 // The adopters' part of the plan as pages (ADR 0016): each section to read, with its comments and
 // a box to comment; the comments page, where workers answer and resolve and adopters reply; the
 // adopters' own views; their acknowledgement of the agreed version; their review requests and the
-// answers; the page that lists the plans shared with them; and the guide to the plan.
+// answers; the page that lists the plans shared with them; and the guide to the plan. A form is
+// checked only once the person is known to be allowed it, so a refusal never shows the form.
 
 type PlanParams = { id: string }
 type SectionParams = { id: string; key: string }
@@ -99,6 +100,7 @@ export async function adoptersPartRoutes(app: FastifyInstance, { services }: { s
     async (request, reply) => {
       const actor = request.actor
       if (actor.kind !== 'adopter' || !sectionDefinition(request.params.key)) return reply.callNotFound()
+      if (!(await plans.reach(actor, request.params.id, 'plan:comment'))) return reply.callNotFound()
       const values = formFields(request.body)
       const checked = checkText(values.comment, {
         missing: 'Enter your comment',
@@ -157,6 +159,7 @@ export async function adoptersPartRoutes(app: FastifyInstance, { services }: { s
     { config: { permission: 'plan:answer-comment' } },
     async (request, reply) => {
       const { id, commentId } = request.params
+      if (!(await plans.reach(staff(request), id, 'plan:answer-comment'))) return reply.callNotFound()
       const values = formFields(request.body)
       const field = `answer-${commentId}`
       const answer = (values[field] ?? '').replaceAll('\r\n', '\n').trim()
@@ -178,6 +181,7 @@ export async function adoptersPartRoutes(app: FastifyInstance, { services }: { s
       const actor = request.actor
       if (actor.kind !== 'adopter') return reply.callNotFound()
       const { id, commentId } = request.params
+      if (!(await plans.reach(actor, id, 'plan:comment'))) return reply.callNotFound()
       const values = formFields(request.body)
       const field = `reply-${commentId}`
       const checked = checkText(values[field], {
@@ -373,6 +377,7 @@ export async function adoptersPartRoutes(app: FastifyInstance, { services }: { s
     { config: { permission: 'plan:answer-review-request' } },
     async (request, reply) => {
       const { id, requestId } = request.params
+      if (!(await plans.reach(staff(request), id, 'plan:answer-review-request'))) return reply.callNotFound()
       const values = formFields(request.body)
       const field = `answer-${requestId}`
       const checked = checkText(values[field], {
