@@ -117,8 +117,6 @@ describe('access matrix', () => {
   let familyId: string
   let planId: string
   let version = 1
-  let agreedVersion: number | undefined
-  let firstUserId: string
   // Where the plan is in its life: set directly, as the lifecycle would, to test who sees it when.
   const planStatus = (status: string) =>
     t.database.db.updateTable('plans').set({ status }).where('id', '=', planId).execute()
@@ -146,7 +144,6 @@ describe('access matrix', () => {
     for (const [person, agencyId, role] of staff) users[person] = await t.addUser(agencyId, role)
 
     const worker = users['social worker'] as TestUser
-    firstUserId = worker.id
     const actor: Actor & { kind: 'staff' } = {
       kind: 'staff',
       userId: worker.id,
@@ -198,6 +195,8 @@ describe('access matrix', () => {
     const plan = await plansService(db).create(actor, childId, 'matrix')
     if (plan.outcome !== 'created') throw new Error('plan not created')
     planId = plan.planId
+    // An agreed version for the adopters to acknowledge; each check sets the status it needs.
+    await markAgreed(t, planId, worker.id)
     users['adopter of this family'] = await t.addAdopterAccount(familyId, agency, { wholeFamily: true })
     users['adopter of another family'] = await t.addAdopterAccount(otherFamily, agency, { wholeFamily: true })
 
@@ -436,7 +435,6 @@ describe('access matrix', () => {
     {
       name: 'acknowledge the agreed plan',
       run: async ({ web }) => {
-        agreedVersion ??= await markAgreed(t, planId, firstUserId)
         await planStatus('agreed')
         return (await web.get(`/plans/${planId}/acknowledgement`)).statusCode
       },
