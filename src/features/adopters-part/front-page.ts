@@ -16,14 +16,19 @@ export async function adoptersPartOnFrontPage(
   access: Resource,
 ) {
   const { comments, reviewRequests, acknowledgements, views } = services.adoptersPart
-  const agreed = await agreedVersion(services.db, plan.id)
-  const acknowledged = await acknowledgements.acknowledgementsOf(plan.id)
-  const requests = await reviewRequests.requestsOf(plan.id)
+  const [agreed, acknowledged, requests, commentCounts, ownViews, meetings] = await Promise.all([
+    agreedVersion(services.db, plan.id),
+    acknowledgements.acknowledgementsOf(plan.id),
+    reviewRequests.requestsOf(plan.id),
+    comments.counts(plan.id),
+    views.latest(plan.id),
+    services.meetings.meetingsOf(plan.id),
+  ])
   return {
     adoptersPart: {
       isAdopter: actor.kind === 'adopter',
-      comments: await comments.counts(plan.id),
-      ownViews: await views.latest(plan.id),
+      comments: commentCounts,
+      ownViews,
       agreed,
       acknowledged,
       acknowledgedByMe: acknowledged.some(
@@ -31,7 +36,7 @@ export async function adoptersPartOnFrontPage(
       ),
       requests,
       unansweredRequests: requests.filter((request) => !request.answeredAt),
-      meetings: await services.meetings.meetingsOf(plan.id),
+      meetings,
       can: {
         comment: can(actor, 'plan:comment', access),
         giveViews: can(actor, 'plan:give-views', access),
