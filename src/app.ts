@@ -14,13 +14,16 @@ import {
 } from 'fastify-type-provider-zod'
 import type { Config } from './config.ts'
 import { accountRoutes } from './features/account/routes.ts'
+import { adoptersPartRoutes } from './features/adopters-part/routes.ts'
 import { allocationRoutes } from './features/allocations/routes.ts'
 import { apiRoutes } from './features/api/routes.ts'
 import { auditRoutes } from './features/audit/routes.ts'
+import { barometerRoutes } from './features/barometer/routes.ts'
 import { childrenRoutes } from './features/children/routes.ts'
 import { familyRoutes } from './features/families/routes.ts'
 import { guidanceRoutes } from './features/guidance/routes.ts'
 import { invitationRoutes } from './features/invitations/routes.ts'
+import { meetingRoutes } from './features/meetings/routes.ts'
 import { operationsRoutes } from './features/operations/routes.ts'
 import { pagesRoutes } from './features/pages/routes.ts'
 import { photoRoutes } from './features/photos/routes.ts'
@@ -153,6 +156,9 @@ export async function buildApp(config: Config, services: Services): Promise<Fast
   await app.register(planRoutes, { services })
   await app.register(lifecycleRoutes, { services })
   await app.register(reviewRoutes, { services })
+  await app.register(adoptersPartRoutes, { services })
+  await app.register(meetingRoutes, { services })
+  await app.register(barometerRoutes, { services })
   await app.register(photoRoutes, { services })
   await app.register(guidanceRoutes, { services })
   await app.register(accountRoutes, { services })

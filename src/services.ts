@@ -1,12 +1,15 @@
 import type { Config } from './config.ts'
 import type { Db } from './db/database.ts'
 import { accounts } from './features/accounts/service.ts'
+import { adoptersPartService } from './features/adopters-part/service.ts'
 import { allocationsService } from './features/allocations/service.ts'
 import { auditService } from './features/audit/service.ts'
+import { barometerService } from './features/barometer/service.ts'
 import { childrenService } from './features/children/service.ts'
 import { familiesService } from './features/families/service.ts'
 import { guidanceService } from './features/guidance/service.ts'
 import { invitationsService } from './features/invitations/service.ts'
+import { meetingsService } from './features/meetings/service.ts'
 import { photosService } from './features/photos/service.ts'
 import { lifecycleService } from './features/plans/lifecycle.ts'
 import { plansService } from './features/plans/service.ts'
@@ -40,6 +43,9 @@ export function services(
     reviews: reviewsService(db, plans),
     guidance: guidanceService(db),
     audit: auditService(db),
+    adoptersPart: adoptersPartService(db, plans),
+    meetings: meetingsService(db, plans),
+    barometer: barometerService(db),
     invitations: invitationsService(db, async (trx, message) => {
       await queueMail(trx, message)
     }),

@@ -9,6 +9,7 @@ import { plansService } from '../src/features/plans/service.ts'
 import type { Actor } from '../src/platform/policy.ts'
 import type { StaffRole } from '../src/platform/roles.ts'
 import { type TestApp, type TestUser, testApp } from './support/app.ts'
+import { markAgreed } from './support/shared-plan.ts'
 import { WebClient } from './support/web-client.ts'
 
 // Every kind of person against every kind of record and action, through the pages and the API,
@@ -88,9 +89,22 @@ const expected: Record<string, Outcome[]> = {
   'write the before-review part': [A, A, D, D, D, D, D, D, D, D, D, D, D],
   'record the review, after it': [D, D, D, A, D, D, D, D, D, D, D, D, D],
   'record the review, after it (API)': [D, D, D, A, D, D, D, D, D, D, D, D, D],
+  'read a section of the plan, after the panel': [A, A, A, A, D, D, D, D, D, D, A, A, D],
+  'comment on the plan, while shared': [D, D, D, D, D, D, D, D, D, D, D, A, D],
+  'answer the adopters’ comments': [A, A, D, D, D, D, D, D, D, D, A, D, D],
+  'write the adopters’ views, while shared': [D, D, D, D, D, D, D, D, D, D, D, A, D],
+  'ask for a review, while shared': [D, D, D, D, D, D, D, D, D, D, D, A, D],
+  'answer a request for a review': [A, A, D, A, D, D, D, D, D, D, A, D, D],
+  'record a planning meeting': [A, A, D, D, D, D, D, D, D, D, A, D, D],
+  'acknowledge the agreed plan': [D, D, D, D, D, D, D, D, D, D, D, A, D],
+  'see the agency’s Barometer': [D, A, D, D, D, D, D, D, D, D, D, D, D],
 }
 
 const allowed = (status: number) => status >= 200 && status < 400
+/** A form sent empty: those allowed to send it are told what is missing. */
+const toAllowed = (response: { statusCode: number }) =>
+  response.statusCode === 422 ? 200 : response.statusCode
+const unknownId = '00000000-0000-4000-8000-000000000000'
 
 const childForm = {
   firstName: 'Matrix',
@@ -210,6 +224,8 @@ describe('access matrix', () => {
       })
       .where('id', '=', reviewId)
       .execute()
+    // An agreed version for the adopters to acknowledge; each check sets the status it needs.
+    await markAgreed(t, planId, worker.id)
     users['adopter of this family'] = await t.addAdopterAccount(familyId, agency, { wholeFamily: true })
     users['adopter of another family'] = await t.addAdopterAccount(otherFamily, agency, { wholeFamily: true })
 
@@ -448,6 +464,60 @@ describe('access matrix', () => {
       name: 'see who has seen the child’s record',
       run: async ({ web }) => (await web.get(`/audit/children/${childId}`)).statusCode,
     },
+    {
+      name: 'read a section of the plan, after the panel',
+      run: async ({ web }) => {
+        await planStatus('match-approved')
+        return (await web.get(`/plans/${planId}/sections/child/read`)).statusCode
+      },
+    },
+    // The adopters' part (ADR 0016): each form is sent empty, so those allowed are told what is
+    // missing (422) and nothing is written; the others are refused before the form is read.
+    {
+      name: 'comment on the plan, while shared',
+      run: async ({ web }) => {
+        await planStatus('with-adopters')
+        await web.get('/adopters-guide')
+        return toAllowed(await web.post(`/plans/${planId}/sections/child/comments`, { comment: '' }))
+      },
+    },
+    {
+      name: 'answer the adopters’ comments',
+      run: async ({ web }) => {
+        await web.get('/adopters-guide')
+        return toAllowed(await web.post(`/plans/${planId}/comments/${unknownId}`, {}))
+      },
+    },
+    {
+      name: 'write the adopters’ views, while shared',
+      run: async ({ web }) => {
+        await web.get('/adopters-guide')
+        return toAllowed(await web.post(`/plans/${planId}/your-views`, { views: '' }))
+      },
+    },
+    {
+      name: 'ask for a review, while shared',
+      run: async ({ web }) => (await web.get(`/plans/${planId}/review-requests/new`)).statusCode,
+    },
+    {
+      name: 'answer a request for a review',
+      run: async ({ web }) => {
+        await web.get('/adopters-guide')
+        return toAllowed(await web.post(`/plans/${planId}/review-requests/${unknownId}`, {}))
+      },
+    },
+    {
+      name: 'record a planning meeting',
+      run: async ({ web }) => (await web.get(`/plans/${planId}/meetings/new`)).statusCode,
+    },
+    {
+      name: 'acknowledge the agreed plan',
+      run: async ({ web }) => {
+        await planStatus('agreed')
+        return (await web.get(`/plans/${planId}/acknowledgement`)).statusCode
+      },
+    },
+    { name: 'see the agency’s Barometer', run: async ({ web }) => (await web.get('/barometer')).statusCode },
   ]
 
   for (const check of checks) {

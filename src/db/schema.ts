@@ -375,6 +375,69 @@ export interface PlanReviewTable {
   recorded_at: Date | null
 }
 
+export interface PlanCommentTable {
+  id: Generated<string>
+  plan_id: string
+  section: string
+  section_version: number
+  body: string
+  written_by: string
+  written_at: CreatedAt
+  resolved_at: Date | null
+  resolved_by: string | null
+}
+
+export interface PlanCommentReplyTable {
+  id: Generated<string>
+  comment_id: string
+  author_kind: 'staff' | 'adopter'
+  body: string
+  written_by: string
+  written_at: CreatedAt
+}
+
+export interface PlanAdopterViewsTable {
+  id: Generated<string>
+  plan_id: string
+  views: string
+  written_by: string
+  written_at: CreatedAt
+}
+
+export interface PlanAcknowledgementTable {
+  id: Generated<string>
+  plan_id: string
+  version_number: number
+  content_hash: string
+  typed_name: string
+  acknowledged_on: string
+  acknowledged_by: string
+  acknowledged_at: CreatedAt
+}
+
+/** Unanswered while `answered_at` is null: reminders are worked out from the dates. */
+export interface PlanReviewRequestTable {
+  id: Generated<string>
+  plan_id: string
+  reason: string
+  asked_by: string
+  asked_at: CreatedAt
+  answer: string | null
+  answered_by: string | null
+  answered_at: Date | null
+}
+
+export interface PlanMeetingTable {
+  id: Generated<string>
+  plan_id: string
+  held_on: string
+  attended: string
+  support_service: string
+  agreed: string
+  recorded_by: string
+  recorded_at: CreatedAt
+}
+
 export interface GuidanceTable {
   agency_id: string
   path: string
@@ -413,6 +476,12 @@ export interface Database {
   plan_sign_offs: PlanSignOffTable
   plan_reviews: PlanReviewTable
   guidance: GuidanceTable
+  plan_comments: PlanCommentTable
+  plan_comment_replies: PlanCommentReplyTable
+  plan_adopter_views: PlanAdopterViewsTable
+  plan_acknowledgements: PlanAcknowledgementTable
+  plan_review_requests: PlanReviewRequestTable
+  plan_meetings: PlanMeetingTable
 }
 
 export type Agency = Selectable<AgencyTable>

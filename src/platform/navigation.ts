@@ -7,9 +7,12 @@ const SECTIONS = [
   { href: '/children', text: 'Children', action: 'children:list' },
   { href: '/families', text: 'Families', action: 'families:list' },
   { href: '/family', text: 'Your family', action: 'family:own' },
+  { href: '/your-plan', text: 'Your plan', action: 'family:own' },
+  { href: '/adopters-guide', text: 'Guide to the plan', action: 'family:own' },
   { href: '/staff', text: 'Staff', action: 'staff:manage' },
   { href: '/guidance', text: 'Plan guidance', action: 'guidance:edit' },
   { href: '/audit', text: 'Audit log', action: 'audit:read' },
+  { href: '/barometer', text: 'Barometer', action: 'barometer:view' },
 ] as const
 
 export type NavigationItem = { href: string; text: string; active: boolean }

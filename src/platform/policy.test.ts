@@ -81,3 +81,40 @@ test('the placing agency’s workers record the placement and prepare reviews; o
   assert.equal(can(staff('iro'), 'plan:review-record', { ...plan, allocatedTo: ['someone else'] }), false)
   assert.equal(can(staff('iro', 'agency-b'), 'plan:review-record', plan), false)
 })
+
+test('adopters take part in their own family’s plan only while it is shared, and acknowledge it once agreed', () => {
+  const adopter: Actor = { kind: 'adopter', userId: 'a', agencyId: 'agency-a', familyId: 'family-1' }
+  const plan = (planStatus: string, familyId = 'family-1') => ({ agencyId: 'agency-a', familyId, planStatus })
+  for (const action of ['plan:comment', 'plan:give-views', 'plan:ask-review'] as const) {
+    assert.equal(can(adopter, action, plan('draft')), false, `${action} in draft`)
+    assert.equal(can(adopter, action, plan('with-adopters')), true, `${action} when shared`)
+    assert.equal(can(adopter, action, plan('post-order')), true, `${action} after the order`)
+    assert.equal(can(adopter, action, plan('closed')), false, `${action} once closed`)
+    assert.equal(
+      can(adopter, action, plan('with-adopters', 'family-2')),
+      false,
+      `${action} of another family`,
+    )
+    assert.equal(can(staff('social-worker'), action, plan('with-adopters')), false, `${action} by staff`)
+  }
+  assert.equal(can(adopter, 'plan:acknowledge', plan('match-approved')), false)
+  assert.equal(can(adopter, 'plan:acknowledge', plan('agreed')), true)
+  assert.equal(can(adopter, 'plan:acknowledge', plan('agreed', 'family-2')), false)
+})
+
+test('review requests are answered by the plan’s writers and the IRO who reviews the child', () => {
+  const plan = { agencyId: 'agency-a', allocatedTo: ['u'] }
+  assert.deepEqual(
+    STAFF_ROLES.filter((role) => can(staff(role), 'plan:answer-review-request', plan)),
+    ['social-worker', 'team-manager', 'iro'],
+  )
+  assert.equal(
+    can(staff('iro'), 'plan:answer-review-request', { ...plan, allocatedTo: ['someone else'] }),
+    false,
+  )
+  assert.equal(can(staff('team-manager', 'agency-b'), 'plan:answer-review-request', plan), false)
+  assert.deepEqual(
+    STAFF_ROLES.filter((role) => can(staff(role), 'barometer:view', ownChild)),
+    ['team-manager'],
+  )
+})

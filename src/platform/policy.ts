@@ -42,6 +42,14 @@ export type Action =
   | 'plan:review-prepare'
   | 'plan:review-record'
   | 'guidance:edit'
+  | 'plan:comment'
+  | 'plan:answer-comment'
+  | 'plan:give-views'
+  | 'plan:ask-review'
+  | 'plan:answer-review-request'
+  | 'plan:acknowledge'
+  | 'plan:record-meeting'
+  | 'barometer:view'
 
 /** A record an action is taken on: enough of it to decide, nothing more. */
 export type Resource = {
@@ -71,6 +79,9 @@ export const PLAN_STATUSES_SHARED_WITH_ADOPTERS: readonly string[] = [
   'post-order',
 ]
 
+/** From this status on, the plan has an agreed version for the adopters to acknowledge. */
+export const PLAN_STATUSES_AGREED: readonly string[] = ['agreed', 'order-made', 'post-order']
+
 type Staff = Actor & { kind: 'staff' }
 
 // Independent reviewing officers are independent of the agency's case work: they see the children
@@ -87,6 +98,15 @@ const isStaff = (actor: Actor, roles: readonly StaffRole[]): actor is Staff =>
 function sameAgency(actor: Staff, resource: Resource | undefined): boolean {
   // Without a record in hand the question is "could this actor ever": the record is checked later.
   return resource === undefined || resource.agencyId === actor.agencyId
+}
+
+// The adopters of the plan's family, while the plan is shared with them: they read it, and take
+// part in it (ADR 0016).
+function adopterOf(actor: Actor, plan: Resource | undefined, statuses: readonly string[]): boolean {
+  return (
+    actor.kind === 'adopter' &&
+    (plan === undefined || (plan.familyId === actor.familyId && statuses.includes(plan.planStatus ?? '')))
+  )
 }
 
 function listed(
@@ -194,6 +214,25 @@ const rules: Record<Action, (actor: Actor, resource: Resource | undefined) => bo
   // and administrators look after them, and only they need the list of them.
   'guidance:edit': (actor, agency) =>
     isStaff(actor, ['team-manager', 'agency-admin']) && sameAgency(actor, agency),
+
+  // The adopters' part (ADR 0016). While the plan is shared, its family's adopters comment on any
+  // section, reply in their comments' threads, write their own views and ask for a review; their
+  // words never change the plan. Whoever writes the plan answers and resolves their comments, and
+  // records the adoption support planning meetings.
+  'plan:comment': (actor, plan) => adopterOf(actor, plan, PLAN_STATUSES_SHARED_WITH_ADOPTERS),
+  'plan:give-views': (actor, plan) => adopterOf(actor, plan, PLAN_STATUSES_SHARED_WITH_ADOPTERS),
+  'plan:ask-review': (actor, plan) => adopterOf(actor, plan, PLAN_STATUSES_SHARED_WITH_ADOPTERS),
+  // Once agreed, each adopter acknowledges the agreed version.
+  'plan:acknowledge': (actor, plan) => adopterOf(actor, plan, PLAN_STATUSES_AGREED),
+  'plan:answer-comment': (actor, plan) => rules['plan:update'](actor, plan),
+  'plan:record-meeting': (actor, plan) => rules['plan:update'](actor, plan),
+  // A review request reaches the worker, the team manager and the IRO who reviews the child: any
+  // of them answers it.
+  'plan:answer-review-request': (actor, plan) =>
+    rules['plan:update'](actor, plan) ||
+    (isStaff(actor, ['iro']) && sameAgency(actor, plan) && listed(actor.userId, plan?.allocatedTo, plan)),
+  // The Adoption UK Barometer's figures for the agency's plans: its team managers watch them.
+  'barometer:view': (actor, agency) => isStaff(actor, ['team-manager']) && sameAgency(actor, agency),
 }
 
 export function can(actor: Actor, action: Action, resource?: Resource): boolean {

@@ -9,6 +9,7 @@ import * as guidancePerAgency from './0009-guidance-per-agency.ts'
 import * as photoDescriptions from './0010-photo-descriptions.ts'
 import * as lifecycle from './0011-lifecycle.ts'
 import * as reviews from './0013-reviews.ts'
+import * as adoptersPart from './0014-adopters-part.ts'
 import * as auditAppend from './0015-audit-append.ts'
 
 // Every migration, in order. Names are permanent: they are recorded in the database. 0003 and 0004
@@ -24,5 +25,6 @@ export const migrations: Record<string, Migration> = {
   '0010-photo-descriptions': photoDescriptions,
   '0011-lifecycle': lifecycle,
   '0013-reviews': reviews,
+  '0014-adopters-part': adoptersPart,
   '0015-audit-append': auditAppend,
 }

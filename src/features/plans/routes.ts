@@ -24,6 +24,7 @@ import { can } from '../../platform/policy.ts'
 import { RenderedCache } from '../../platform/rendered-cache.ts'
 import { person } from '../../platform/request-context.ts'
 import type { Services } from '../../services.ts'
+import { adoptersPartOnFrontPage } from '../adopters-part/front-page.ts'
 
 // The plan's pages: the front page and task list; a page per section with its questions and lists
 // ("add another"); a page per list item; check your answers with "Have you completed this
@@ -37,6 +38,7 @@ const SAVED: Record<string, string> = {
   'signed-off': 'Plan signed off: a new version is kept',
   photo: 'Photo saved',
   'photo-removed': 'Photo removed',
+  meeting: 'Planning meeting recorded',
 }
 
 /** A form shown again: what was typed, what is wrong, what collided, and the version to save on. */
@@ -50,7 +52,7 @@ type TypedPage = {
 
 type ItemView = Item & { title: string; display: Record<string, string> }
 
-function itemViews(list: ListDefinition, items: Item[], names: Map<string, string>): ItemView[] {
+export function itemViews(list: ListDefinition, items: Item[], names: Map<string, string>): ItemView[] {
   return items.map((item) => ({
     ...item,
     title: itemTitle(list, item, names),
@@ -129,12 +131,17 @@ export async function planRoutes(app: FastifyInstance, { services }: { services:
             href: `/plans/${plan.id}/sections/review`,
             status: { text: reviewsRecorded(reviewsShown.recorded) },
           }
+        // Whoever reads the plan without writing it reads each section, and may comment (ADR 0016).
+        const readHref =
+          canEdit || status === 'cannot-start'
+            ? undefined
+            : `/plans/${plan.id}/sections/${definition.key}/read`
         return {
           title: { text: `${definition.number}. ${definition.title}` },
           hint: definition.filledElsewhere ? { text: definition.filledElsewhere } : undefined,
           href: linkable
             ? `/plans/${plan.id}/sections/${definition.key}${status === 'completed' ? '/check' : ''}`
-            : undefined,
+            : readHref,
           status: tag,
         }
       })
@@ -158,6 +165,7 @@ export async function planRoutes(app: FastifyInstance, { services }: { services:
         completedCount: sections.filter((section) => section.status === 'completed').length,
         editableCount: sections.filter((section) => section.status !== 'cannot-start').length,
         saved: SAVED[saved] ?? null,
+        ...(await adoptersPartOnFrontPage(services, actor, plan, access)),
       })
     },
   )
@@ -192,6 +200,7 @@ export async function planRoutes(app: FastifyInstance, { services }: { services:
       ),
       conflicts: conflicted ? byField(overrides.conflicts ?? []) : null,
       changedBy: overrides.changedBy ?? [],
+      ownViews: definition.key === 'adopters' ? await services.adoptersPart.views.latest(plan.id) : null,
       ...(Object.keys(errors).length > 0 ? fromFieldErrors(errors, order) : {}),
     })
   }
