@@ -3,6 +3,7 @@ import type { Db } from './db/database.ts'
 import { accounts } from './features/accounts/service.ts'
 import { allocationsService } from './features/allocations/service.ts'
 import { auditService } from './features/audit/service.ts'
+import { birthFamilyService } from './features/birth-family/service.ts'
 import { childrenService } from './features/children/service.ts'
 import { familiesService } from './features/families/service.ts'
 import { guidanceService } from './features/guidance/service.ts'
@@ -36,6 +37,7 @@ export function services(
     plans,
     photos: photosService(db, plans),
     lifecycle: lifecycleService(db, plans),
+    birthFamily: birthFamilyService(db, plans, config.sessionSecret),
     guidance: guidanceService(db),
     audit: auditService(db),
     invitations: invitationsService(db, async (trx, message) => {

@@ -38,6 +38,8 @@ export type Action =
   | 'plan:version'
   | 'plan:transition'
   | 'plan:sign-off'
+  | 'plan:birth-family-link'
+  | 'plan:birth-family-read'
   | 'guidance:edit'
 
 /** A record an action is taken on: enough of it to decide, nothing more. */
@@ -176,6 +178,13 @@ const rules: Record<Action, (actor: Actor, resource: Resource | undefined) => bo
       (plan === undefined || plan.planStatus === 'at-panel')),
   // A team manager signs the plan off before it goes to panel.
   'plan:sign-off': (actor, plan) => isStaff(actor, ['team-manager']) && sameAgency(actor, plan),
+  // Asking a birth relative to confirm section 4 (ADR 0014): a link or letter code made, withdrawn,
+  // or a paper signature recorded, by the placing agency's workers, who work with the birth family.
+  // The approving agency's worker, who works with the adopters, has no part in it.
+  'plan:birth-family-link': (actor, plan) => isStaff(actor, WRITERS) && sameAgency(actor, plan),
+  // The relatives' answers and signatures are read by the staff who read the plan; never by the
+  // adopters, even when they read the plan: a birth relative's answer is not theirs to see.
+  'plan:birth-family-read': (actor, plan) => actor.kind === 'staff' && rules['plan:view'](actor, plan),
   // The hints beside the plan's questions, in the agency's own words (ADR 0010): its team managers
   // and administrators look after them, and only they need the list of them.
   'guidance:edit': (actor, agency) =>

@@ -8,6 +8,7 @@ import * as plans from './0008-plans.ts'
 import * as guidancePerAgency from './0009-guidance-per-agency.ts'
 import * as photoDescriptions from './0010-photo-descriptions.ts'
 import * as lifecycle from './0011-lifecycle.ts'
+import * as birthFamilySignOff from './0012-birth-family-sign-off.ts'
 
 // Every migration, in order. Names are permanent: they are recorded in the database. 0003 and 0004
 // were never released; the numbers stay unused rather than be taken out of order.
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '0009-guidance-per-agency': guidancePerAgency,
   '0010-photo-descriptions': photoDescriptions,
   '0011-lifecycle': lifecycle,
+  '0012-birth-family-sign-off': birthFamilySignOff,
 }

@@ -32,6 +32,13 @@ export const EVENT_NAMES: Readonly<Record<string, string>> = {
   'session-ended-by-user': 'Ended one of their sessions',
   'audit-exported': 'Downloaded who has seen a child’s record',
   'guidance-changed': 'Changed the agency’s wording of a hint in the plan',
+  'birth-family-link-created': 'Made a link or letter code for a birth relative to confirm section 4',
+  'birth-family-link-revoked': 'Withdrew a birth relative’s link or letter code',
+  'birth-family-link-opened': 'A birth relative opened their link or code (section 4, their entry only)',
+  'birth-family-link-refused': 'A birth relative’s link or code was refused (used, withdrawn or expired)',
+  'birth-family-link-answered': 'A birth relative confirmed or declined the support offered to them',
+  'birth-family-signature-recorded': 'Recorded a birth relative’s signature on paper',
+  'birth-family-signature-viewed': 'Viewed the scan of a birth relative’s signature',
 }
 
 export const EVENT_CODES = Object.keys(EVENT_NAMES)
