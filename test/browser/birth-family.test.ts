@@ -73,7 +73,11 @@ test(
 
       const working = await (await browser.newContext({ baseURL })).newPage()
       await signInAs(working, workerUser)
+      await working.goto(`/plans/${planId}/sections/birth-family`)
+      await working.getByRole('link', { name: 'Birth family sign-off' }).waitFor()
+      await expectNoAxeViolations(working, 'section 4, with its way to sign-off')
       await working.goto(`/plans/${planId}`)
+      await expectNoAxeViolations(working, 'the plan’s front page')
       await working.getByRole('link', { name: 'Birth family sign-off' }).click()
       await working.getByRole('heading', { name: 'Birth family sign-off' }).waitFor()
       await expectNoAxeViolations(working, 'the birth family sign-off page, nothing sent yet')
