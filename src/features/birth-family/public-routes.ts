@@ -33,7 +33,7 @@ export async function birthFamilyPublicRoutes(app: FastifyInstance, { services }
     return reply
       .header('cache-control', 'no-store')
       .header('x-robots-tag', 'noindex, nofollow')
-      .render(`birth-family/views/public/${template}`, {
+      .render(`birth-family/views/relative/${template}`, {
         ...data,
         user: null,
         navigation: [],
