@@ -19,6 +19,8 @@ import { allocationRoutes } from './features/allocations/routes.ts'
 import { apiRoutes } from './features/api/routes.ts'
 import { auditRoutes } from './features/audit/routes.ts'
 import { barometerRoutes } from './features/barometer/routes.ts'
+import { birthFamilyPublicRoutes } from './features/birth-family/public-routes.ts'
+import { birthFamilyRoutes } from './features/birth-family/routes.ts'
 import { childrenRoutes } from './features/children/routes.ts'
 import { familyRoutes } from './features/families/routes.ts'
 import { guidanceRoutes } from './features/guidance/routes.ts'
@@ -159,6 +161,8 @@ export async function buildApp(config: Config, services: Services): Promise<Fast
   await app.register(adoptersPartRoutes, { services })
   await app.register(meetingRoutes, { services })
   await app.register(barometerRoutes, { services })
+  await app.register(birthFamilyRoutes, { services, config })
+  await app.register(birthFamilyPublicRoutes, { services })
   await app.register(photoRoutes, { services })
   await app.register(guidanceRoutes, { services })
   await app.register(accountRoutes, { services })

@@ -5,6 +5,7 @@ import { adoptersPartService } from './features/adopters-part/service.ts'
 import { allocationsService } from './features/allocations/service.ts'
 import { auditService } from './features/audit/service.ts'
 import { barometerService } from './features/barometer/service.ts'
+import { birthFamilyService } from './features/birth-family/service.ts'
 import { childrenService } from './features/children/service.ts'
 import { familiesService } from './features/families/service.ts'
 import { guidanceService } from './features/guidance/service.ts'
@@ -41,6 +42,7 @@ export function services(
     photos: photosService(db, plans),
     lifecycle: lifecycleService(db, plans),
     reviews: reviewsService(db, plans),
+    birthFamily: birthFamilyService(db, plans, config.sessionSecret),
     guidance: guidanceService(db),
     audit: auditService(db),
     adoptersPart: adoptersPartService(db, plans),

@@ -98,6 +98,9 @@ const expected: Record<string, Outcome[]> = {
   'record a planning meeting': [A, A, D, D, D, D, D, D, D, D, A, D, D],
   'acknowledge the agreed plan': [D, D, D, D, D, D, D, D, D, D, D, A, D],
   'see the agency’s Barometer': [D, A, D, D, D, D, D, D, D, D, D, D, D],
+  'see the birth relatives’ answers to section 4': [A, A, A, A, D, D, D, D, D, D, A, D, D],
+  'see a birth relative’s paper signature': [A, A, A, A, D, D, D, D, D, D, A, D, D],
+  'ask a birth relative to confirm section 4': [A, A, D, D, D, D, D, D, D, D, D, D, D],
 }
 
 const allowed = (status: number) => status >= 200 && status < 400
@@ -124,6 +127,8 @@ describe('access matrix', () => {
   let childId: string
   let familyId: string
   let planId: string
+  let relativeId: string
+  let signatureId: string
   let reviewId: string
   let version = 1
   // Where the plan is in its life: set directly, as the lifecycle would, to test who sees it when.
@@ -204,6 +209,39 @@ describe('access matrix', () => {
     const plan = await plansService(db).create(actor, childId, 'matrix')
     if (plan.outcome !== 'created') throw new Error('plan not created')
     planId = plan.planId
+    // A birth relative in section 4, who has signed on paper (ADR 0014).
+    relativeId = (
+      await db
+        .insertInto('plan_birth_family_support')
+        .values({
+          plan_id: planId,
+          position: 1,
+          relative: 'Birth mother',
+          relationship: 'Mother',
+          support: 'Counselling',
+          provided_by: 'Birthlink',
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id
+    signatureId = (
+      await db
+        .insertInto('birth_family_signatures')
+        .values({
+          agency_id: agency,
+          plan_id: planId,
+          relative_id: relativeId,
+          signed_name: 'Matrix Mother',
+          signed_on: '2026-01-01',
+          media_type: 'application/pdf',
+          bytes: Buffer.from('%PDF-1.4\n%%EOF\n'),
+          sha256: '0'.repeat(64),
+          shown_content: JSON.stringify({ relative: 'Birth mother' }),
+          recorded_by: worker.id,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id
     // Placed, with a review whose before-review part is written: waiting for the IRO's part.
     await db.updateTable('matches').set({ placed_on: '2025-01-06' }).where('child_id', '=', childId).execute()
     reviewId = (
@@ -458,6 +496,27 @@ describe('access matrix', () => {
           visitFrequency: 'Matrix',
         })
         return status === 422 ? 200 : status
+      },
+    },
+    {
+      name: 'see the birth relatives’ answers to section 4',
+      run: async ({ web }) => {
+        await planStatus('draft')
+        return (await web.get(`/plans/${planId}/birth-family`)).statusCode
+      },
+    },
+    {
+      name: 'see a birth relative’s paper signature',
+      run: async ({ web }) => {
+        await planStatus('draft')
+        return (await web.get(`/plans/${planId}/birth-family/signatures/${signatureId}/scan`)).statusCode
+      },
+    },
+    {
+      name: 'ask a birth relative to confirm section 4',
+      run: async ({ web }) => {
+        await planStatus('draft')
+        return (await web.get(`/plans/${planId}/birth-family/${relativeId}/share`)).statusCode
       },
     },
     {

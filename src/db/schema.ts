@@ -446,6 +446,50 @@ export interface GuidanceTable {
   updated_at: UpdatedAt
 }
 
+/** What a birth relative is shown of section 4: the support offered to them, and by whom. */
+export type BirthFamilyEntry = { relative: string; relationship: string; support: string; providedBy: string }
+
+/** A single-use link, or a letter's code, for one birth relative (ADR 0014): only its keyed hash kept. */
+export interface BirthFamilyLinkTable {
+  id: Generated<string>
+  agency_id: string
+  plan_id: string
+  relative_id: string
+  kind: 'link' | 'code'
+  secret_hash: string
+  created_by: string
+  created_at: CreatedAt
+  expires_at: Date
+  revoked_at: Date | null
+  revoked_by: string | null
+  first_opened_at: Date | null
+  answered_at: Date | null
+  answer: 'confirmed' | 'declined' | null
+  answer_name: string | null
+  answer_date: string | null
+  decline_reason: string | null
+  /** The entry as the relative saw it when they answered. */
+  answered_content: ColumnType<BirthFamilyEntry | null, string | null, string | null>
+  /** Closed unanswered: the relative answered through another link or code, or signed on paper. */
+  closed_at: Date | null
+}
+
+/** A birth relative's signature on paper: the scan as uploaded (a PDF) or re-encoded (an image). */
+export interface BirthFamilySignatureTable {
+  id: Generated<string>
+  agency_id: string
+  plan_id: string
+  relative_id: string
+  signed_name: string
+  signed_on: string
+  media_type: 'application/pdf' | 'image/jpeg' | 'image/png'
+  bytes: Uint8Array
+  sha256: string
+  shown_content: Json<BirthFamilyEntry>
+  recorded_by: string
+  recorded_at: CreatedAt
+}
+
 export interface Database {
   agencies: AgencyTable
   users: UserTable
@@ -482,6 +526,8 @@ export interface Database {
   plan_acknowledgements: PlanAcknowledgementTable
   plan_review_requests: PlanReviewRequestTable
   plan_meetings: PlanMeetingTable
+  birth_family_links: BirthFamilyLinkTable
+  birth_family_signatures: BirthFamilySignatureTable
 }
 
 export type Agency = Selectable<AgencyTable>

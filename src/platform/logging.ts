@@ -14,11 +14,24 @@ export function loggerOptions(level: string): FastifyServerOptions['logger'] {
       req: (request: { id: string; method: string; url: string }) => ({
         id: request.id,
         method: request.method,
-        // An invitation link is a credential until it is used: it is not written down anywhere.
-        path: request.url.split('?')[0]?.replace(/^\/invitations\/[^/]+/, '/invitations/…'),
+        path: loggedPath(request.url),
       }),
     },
   }
+}
+
+// Addresses that carry a credential until it is used: an invitation link, and a birth relative's
+// link (ADR 0014). What follows their prefix is never written down anywhere.
+const SECRET_PATHS: [RegExp, string][] = [
+  [/^\/invitations\/[^/]+/, '/invitations/…'],
+  [/^\/birth-family\/.+/, '/birth-family/…'],
+]
+
+/** A request's address as the log keeps it: no query string, no secret in the path. */
+export function loggedPath(url: string): string {
+  let path = url.split('?')[0] ?? ''
+  for (const [secret, kept] of SECRET_PATHS) path = path.replace(secret, kept)
+  return path
 }
 
 export function requestId(request: { headers: Record<string, string | string[] | undefined> }): string {

@@ -118,3 +118,21 @@ test('review requests are answered by the plan’s writers and the IRO who revie
     ['team-manager'],
   )
 })
+
+test('the placing agency’s workers ask birth relatives; staff who read the plan see the answers, adopters never', () => {
+  assert.deepEqual(
+    STAFF_ROLES.filter((role) => can(staff(role), 'plan:birth-family-link', ownChild)),
+    ['social-worker', 'team-manager'],
+  )
+  assert.equal(can(staff('social-worker', 'agency-b'), 'plan:birth-family-link', ownChild), false)
+  // The approving agency's worker allocated to the family writes the plan, but has no part in this.
+  const interagency = { ...ownChild, matchedFamilyWorkers: ['u'] }
+  assert.equal(can(staff('social-worker', 'agency-b'), 'plan:update', interagency), true)
+  assert.equal(can(staff('social-worker', 'agency-b'), 'plan:birth-family-link', interagency), false)
+  assert.equal(can(staff('social-worker', 'agency-b'), 'plan:birth-family-read', interagency), true)
+  const adopter: Actor = { kind: 'adopter', userId: 'a', agencyId: 'agency-a', familyId: 'f' }
+  const shared = { ...ownChild, familyId: 'f', planStatus: 'agreed' }
+  assert.equal(can(adopter, 'plan:view', shared), true)
+  assert.equal(can(adopter, 'plan:birth-family-read', shared), false)
+  assert.equal(can({ kind: 'anonymous' }, 'plan:birth-family-read'), false)
+})

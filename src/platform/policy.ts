@@ -41,6 +41,8 @@ export type Action =
   | 'plan:placement'
   | 'plan:review-prepare'
   | 'plan:review-record'
+  | 'plan:birth-family-link'
+  | 'plan:birth-family-read'
   | 'guidance:edit'
   | 'plan:comment'
   | 'plan:answer-comment'
@@ -210,6 +212,13 @@ const rules: Record<Action, (actor: Actor, resource: Resource | undefined) => bo
   // alone, and only for the children allocated to them: their record of the review they chaired.
   'plan:review-record': (actor, plan) =>
     isStaff(actor, ['iro']) && sameAgency(actor, plan) && listed(actor.userId, plan?.allocatedTo, plan),
+  // Asking a birth relative to confirm section 4 (ADR 0014): a link or letter code made, withdrawn,
+  // or a paper signature recorded, by the placing agency's workers, who work with the birth family.
+  // The approving agency's worker, who works with the adopters, has no part in it.
+  'plan:birth-family-link': (actor, plan) => isStaff(actor, WRITERS) && sameAgency(actor, plan),
+  // The relatives' answers and signatures are read by the staff who read the plan; never by the
+  // adopters, even when they read the plan: a birth relative's answer is not theirs to see.
+  'plan:birth-family-read': (actor, plan) => actor.kind === 'staff' && rules['plan:view'](actor, plan),
   // The hints beside the plan's questions, in the agency's own words (ADR 0010): its team managers
   // and administrators look after them, and only they need the list of them.
   'guidance:edit': (actor, agency) =>

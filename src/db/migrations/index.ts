@@ -8,6 +8,7 @@ import * as plans from './0008-plans.ts'
 import * as guidancePerAgency from './0009-guidance-per-agency.ts'
 import * as photoDescriptions from './0010-photo-descriptions.ts'
 import * as lifecycle from './0011-lifecycle.ts'
+import * as birthFamilySignOff from './0012-birth-family-sign-off.ts'
 import * as reviews from './0013-reviews.ts'
 import * as adoptersPart from './0014-adopters-part.ts'
 import * as auditAppend from './0015-audit-append.ts'
@@ -24,6 +25,7 @@ export const migrations: Record<string, Migration> = {
   '0009-guidance-per-agency': guidancePerAgency,
   '0010-photo-descriptions': photoDescriptions,
   '0011-lifecycle': lifecycle,
+  '0012-birth-family-sign-off': birthFamilySignOff,
   '0013-reviews': reviews,
   '0014-adopters-part': adoptersPart,
   '0015-audit-append': auditAppend,

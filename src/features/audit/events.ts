@@ -36,6 +36,13 @@ export const EVENT_NAMES: Readonly<Record<string, string>> = {
   'plan-review-started': 'Started a review of a child’s plan',
   'plan-review-before-written': 'Wrote the before-review part of a review',
   'plan-review-recorded': 'Recorded a review of a child’s plan (the reviewing officer’s part)',
+  'birth-family-link-created': 'Made a link or letter code for a birth relative to confirm section 4',
+  'birth-family-link-revoked': 'Withdrew a birth relative’s link or letter code',
+  'birth-family-link-opened': 'A birth relative opened their link or code (section 4, their entry only)',
+  'birth-family-link-refused': 'A birth relative’s link or code was refused (used, withdrawn or expired)',
+  'birth-family-link-answered': 'A birth relative confirmed or declined the support offered to them',
+  'birth-family-signature-recorded': 'Recorded a birth relative’s signature on paper',
+  'birth-family-signature-viewed': 'Viewed the scan of a birth relative’s signature',
 }
 
 export const EVENT_CODES = Object.keys(EVENT_NAMES)

@@ -166,7 +166,9 @@ export function presentEvents(
       when: event.when,
       who: event.who
         ? { name: personName(person, actor), role: roleName(person?.role) }
-        : { name: 'An operator', role: 'Command line' },
+        : event.what.startsWith('birth-family-link-')
+          ? { name: 'A birth relative', role: 'Link or letter code, no account' }
+          : { name: 'An operator', role: 'Command line' },
       what: eventName(event.what),
       subject: subject(event, names, actor),
       details: detailLines(event.details, names, actor),

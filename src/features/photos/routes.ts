@@ -13,12 +13,12 @@ import { DESCRIPTION_MAX } from './service.ts'
 // that is refused comes back with a message, and the description typed beside it is kept.
 
 type Params = { id: string; subject: string }
-type Upload = { filename: string; bytes: Buffer; tooBig: boolean }
+export type Upload = { filename: string; bytes: Buffer; tooBig: boolean }
 
 const FIELD_ORDER = ['description', 'photo']
 
 /** Reads the one file of the form, keeping no more than a photo may hold and noting if it held more. */
-async function readUpload(this: FastifyRequest, part: MultipartFile): Promise<void> {
+export async function readUpload(this: FastifyRequest, part: MultipartFile): Promise<void> {
   const chunks: Buffer[] = []
   for await (const chunk of part.file) chunks.push(chunk as Buffer)
   const upload: Upload = {
@@ -29,7 +29,7 @@ async function readUpload(this: FastifyRequest, part: MultipartFile): Promise<vo
   Object.assign(part, { value: upload })
 }
 
-function isUpload(value: unknown): value is Upload {
+export function isUpload(value: unknown): value is Upload {
   return typeof value === 'object' && value !== null && 'bytes' in value && Buffer.isBuffer(value.bytes)
 }
 

@@ -158,6 +158,7 @@ export async function planRoutes(app: FastifyInstance, { services }: { services:
         statusText: STATUS_NAMES[plan.status as PlanStatus] ?? plan.status,
         next,
         canSignOff,
+        birthFamily: actor.kind === 'staff' && can(actor, 'plan:birth-family-read', access),
         moves: await services.lifecycle.transitions(plan.id),
         reviews: reviewsShown,
         canPlace: actor.kind === 'staff' && can(actor, 'plan:placement', access),
