@@ -121,7 +121,7 @@ export async function plansApi(app: FastifyInstance, { services }: { services: S
       },
     },
     async (request, reply) => {
-      const found = await plans.view(person(request), request.params.id, request.id)
+      const found = await plans.overview(person(request), request.params.id, request.id)
       if (!found) return reply.callNotFound()
       const versions = await plans.versions(person(request), request.params.id)
       const { plan, sections } = found

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { placingAuthorityResponsibilityEnds } from '../../plan/after-order.ts'
 import {
   displayAnswer,
   fieldOrder,
@@ -161,6 +162,9 @@ export async function planRoutes(app: FastifyInstance, { services }: { services:
         birthFamily: actor.kind === 'staff' && can(actor, 'plan:birth-family-read', access),
         moves: await services.lifecycle.transitions(plan.id),
         reviews: reviewsShown,
+        supportResponsibilityEnds: reviewsShown.placement.orderOn
+          ? placingAuthorityResponsibilityEnds(reviewsShown.placement.orderOn)
+          : null,
         canPlace: actor.kind === 'staff' && can(actor, 'plan:placement', access),
         statusNames: STATUS_NAMES,
         completedCount: sections.filter((section) => section.status === 'completed').length,

@@ -119,6 +119,7 @@ describe('the review schedule through the API', () => {
       placedOn: '2025-03-03',
       orderMadeOn: null,
       returnedOn: null,
+      placingAgencyResponsibleUntil: null,
       reviewsStopped: null,
     })
   })
@@ -185,8 +186,8 @@ describe('the review schedule through the API', () => {
     assert.deepEqual(dates(await schedule(planId)), [['2025-02-03', '2025-02-01']])
     const placement = (await call('worker', 'GET', `/plans/${planId}/placement`)).json()
     assert.deepEqual(
-      [placement.orderMadeOn, placement.reviewsStopped],
-      ['2025-04-01', { reason: 'order-made', on: '2025-04-01' }],
+      [placement.orderMadeOn, placement.reviewsStopped, placement.placingAgencyResponsibleUntil],
+      ['2025-04-01', { reason: 'order-made', on: '2025-04-01' }, '2028-04-01'],
     )
     const refused = await call('worker', 'POST', `/plans/${planId}/reviews`, { kind: 'urgent' })
     assert.equal(refused.statusCode, 422)

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
+import { placingAuthorityResponsibilityEnds } from '../../plan/after-order.ts'
 import type { PlacementDates, PlacementRequest } from '../../plan/placement.ts'
 import {
   afterPart,
@@ -30,6 +31,11 @@ const placementSchema = z
     placedOn: isoDate.nullable(),
     orderMadeOn: isoDate.nullable().describe('Recorded with the transition to order-made'),
     returnedOn: isoDate.nullable(),
+    placingAgencyResponsibleUntil: isoDate
+      .nullable()
+      .describe(
+        'Three years after the adoption order: until then the placing agency assesses and provides support (ASSR 2005, reg 7)',
+      ),
     reviewsStopped: z
       .object({ reason: z.enum(['order-made', 'returned']), on: isoDate })
       .nullable()
@@ -84,6 +90,7 @@ function presentPlacement(placement: PlacementDates): z.output<typeof placementS
     placedOn: placement.placedOn,
     orderMadeOn: orderOn,
     returnedOn,
+    placingAgencyResponsibleUntil: orderOn ? placingAuthorityResponsibilityEnds(orderOn) : null,
     reviewsStopped: orderOn
       ? { reason: 'order-made', on: orderOn }
       : returnedOn
