@@ -297,6 +297,56 @@ describe('plan pages', () => {
     )
   })
 
+  test('20 writers through the API at once: every acknowledged write is in the history, every refusal a 412', async () => {
+    const agencyId = (await t.database.db.selectFrom('plans').select('agency_id').executeTakeFirstOrThrow())
+      .agency_id
+    const url = `/api/v1/plans/${planId}/sections/child`
+    const writers = await Promise.all(
+      Array.from({ length: 20 }, async () => {
+        const user = await t.addUser(agencyId, 'social-worker')
+        return accounts(t.database.db).addToken(user.id, 1)
+      }),
+    )
+    const statuses: number[] = []
+    const acknowledged: string[] = []
+    await Promise.all(
+      writers.map(async (token, index) => {
+        const headers = { authorization: `Bearer ${token}` }
+        const text = `Written by writer ${index + 1}`
+        // Each writer reads, changes one answer and writes back, reading again after each 412.
+        for (let attempt = 0; attempt < 100; attempt++) {
+          const read = await t.app.inject({ method: 'GET', url, headers })
+          const content = { ...read.json().content, whoTheyAre: text }
+          const written = await t.app.inject({
+            method: 'PUT',
+            url,
+            payload: { content },
+            headers: { ...headers, 'if-match': String(read.headers.etag) },
+          })
+          statuses.push(written.statusCode)
+          if (written.statusCode === 200) {
+            acknowledged.push(text)
+            return
+          }
+        }
+      }),
+    )
+    assert.equal(acknowledged.length, 20, 'every writer got through in the end')
+    assert.deepEqual([...new Set(statuses)].sort(), [200, 412], 'the others were told 412, nothing else')
+    const history = await t.database.db
+      .selectFrom('plan_changes')
+      .select('changes')
+      .where('plan_id', '=', planId)
+      .where('section', '=', 'child')
+      .execute()
+    const written = history.flatMap((row) =>
+      (row.changes as { path: string; after: string }[])
+        .filter((change) => change.path === 'child.whoTheyAre')
+        .map((change) => change.after),
+    )
+    for (const text of acknowledged) assert.ok(written.includes(text), `${text} is in the history`)
+  })
+
   test('the API reads a section with its ETag and writes only with the right If-Match', async () => {
     const user = await t.addUser(
       await t.database.db
