@@ -16,6 +16,7 @@ const ready: LifecycleFacts = {
   panelOn: null,
   decisionOn: null,
   placedOn: null,
+  today: '2027-12-31',
 }
 
 test('every status but closed leads somewhere, and every rule names who may take it', () => {
@@ -107,4 +108,29 @@ test('a step that does not follow from the status is refused; going back needs a
     ).ok,
     true,
   )
+})
+
+test('a decision, an agreement and an order are never dated after today; a panel may be to come', () => {
+  const today = '2026-11-23'
+  const cases = [
+    { status: 'at-panel', role: 'decision-maker', to: 'match-approved', what: 'date of the agency decision' },
+    {
+      status: 'match-approved',
+      role: 'social-worker',
+      to: 'agreed',
+      what: 'date agreed at the placement planning meeting',
+    },
+    { status: 'agreed', role: 'social-worker', to: 'order-made', what: 'date of the adoption order' },
+  ] as const
+  for (const { status, role, to, what } of cases) {
+    const facts = { ...ready, status, placedOn: '2026-05-01', today }
+    const tomorrow = checkTransition(role, facts, { to, date: '2026-11-24' })
+    assert.deepEqual(!tomorrow.ok && [tomorrow.field, tomorrow.reasons], [
+      'date',
+      [`The ${what} must be today or in the past`],
+    ])
+    assert.equal(checkTransition(role, facts, { to, date: today }).ok, true, to)
+  }
+  const panel = checkTransition('social-worker', { ...ready, today }, { to: 'at-panel', date: '2026-12-08' })
+  assert.equal(panel.ok, true, 'the papers go to the panel before it meets')
 })

@@ -41,6 +41,8 @@ export type LifecycleFacts = {
   placedOn: string | null
   /** The child was returned to the agency: the placement ended without an order (the reviews stop). */
   returnedOn?: string | null
+  /** Today, in England: a step that records something that has happened is never dated later. */
+  today: string
 }
 
 export type TransitionRequest = { to: PlanStatus; date?: string | null; note?: string | null }
@@ -51,8 +53,11 @@ type Rule = {
   /** The button: what the person does. */
   action: string
   roles: readonly StaffRole[]
-  /** The date this step records, if it records one; its label on the form. */
-  date?: { label: string; hint: string }
+  /**
+   * The date this step records, if it records one; its label on the form. `past`: the date of
+   * something that has happened (a decision, an agreement, an order), so never after today.
+   */
+  date?: { label: string; hint: string; past?: boolean }
   /** A step back needs a reason, so the others know what to change. */
   noteRequired?: boolean
   /** The conditions, as reasons it cannot happen yet; none means it may. */
@@ -77,6 +82,7 @@ export const TRANSITIONS: readonly Rule[] = [
     from: ['draft', 'with-adopters'],
     action: 'Present the plan to the matching panel',
     roles: WRITERS,
+    // The plan goes to the panel with its papers, before the panel meets: the date may be to come.
     date: { label: 'Date of the matching panel', hint: 'For example, 27 3 2026' },
     unmet: (facts) => [
       ...(facts.hasFamily ? [] : ['Match the child with a family before the panel']),
@@ -89,7 +95,7 @@ export const TRANSITIONS: readonly Rule[] = [
     from: ['at-panel'],
     action: 'Record the agency decision approving the match',
     roles: ['decision-maker'],
-    date: { label: 'Date of the agency decision', hint: 'For example, 3 4 2026' },
+    date: { label: 'Date of the agency decision', hint: 'For example, 3 4 2026', past: true },
     unmet: (facts, request) => dateNotBefore(request.date, facts.panelOn, 'the panel'),
   },
   {
@@ -100,6 +106,7 @@ export const TRANSITIONS: readonly Rule[] = [
     date: {
       label: 'Date agreed at the placement planning meeting',
       hint: 'This is the plan’s “date agreed”.',
+      past: true,
     },
     unmet: (facts, request) => dateNotBefore(request.date, facts.decisionOn, 'the agency decision'),
   },
@@ -108,7 +115,7 @@ export const TRANSITIONS: readonly Rule[] = [
     from: ['agreed'],
     action: 'Record the adoption order',
     roles: WRITERS,
-    date: { label: 'Date of the adoption order', hint: 'For example, 12 10 2027' },
+    date: { label: 'Date of the adoption order', hint: 'For example, 12 10 2026', past: true },
     unmet: (facts, request) =>
       facts.returnedOn
         ? ['The child was returned to the agency: this placement ends without an adoption order']
@@ -169,6 +176,13 @@ export function checkTransition(
     return { ok: false, rule, reasons: [`Only ${rolesInWords(rule.roles)} can ${lowerFirst(rule.action)}`] }
   if (rule.date && !request.date)
     return { ok: false, rule, field: 'date', reasons: [`Enter the ${lowerFirst(rule.date.label)}`] }
+  if (rule.date?.past && request.date && request.date > facts.today)
+    return {
+      ok: false,
+      rule,
+      field: 'date',
+      reasons: [`The ${lowerFirst(rule.date.label)} must be today or in the past`],
+    }
   if (rule.noteRequired && !request.note?.trim())
     return {
       ok: false,

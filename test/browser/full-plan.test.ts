@@ -3,10 +3,11 @@ import { test } from 'node:test'
 import type { Page } from 'playwright-core'
 import { childrenService } from '../../src/features/children/service.ts'
 import { familiesService } from '../../src/features/families/service.ts'
-import { PLAN, type Question } from '../../src/plan/definition.ts'
+import { PLAN } from '../../src/plan/definition.ts'
 import { browserJourney, expectNoAxeViolations, serve, signInAs } from '../support/browser.ts'
 import { childDetailsFor } from '../support/children.ts'
 import { gpsJpeg } from '../support/photos.ts'
+import { answerQuestions as answer, sectionStatus as statusOf } from '../support/plan-pages.ts'
 
 // Issue 4, acceptance 1: a social worker writes the whole plan of one child of a sibling group in a
 // real Chromium: a photo, then every section in turn, every question answered and every list given
@@ -17,8 +18,6 @@ import { gpsJpeg } from '../support/photos.ts'
 
 /** How many items each list gets: at least one, and the numbers the acceptance asks for. */
 const ITEMS: Record<string, number> = { 'network.members': 2, 'child.needs': 3 }
-/** Choices that other answers depend on: funding from the Support Fund has an amount. */
-const CHOSEN: Record<string, string> = { funding: 'asgsf' }
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
@@ -27,49 +26,6 @@ async function scanned(page: Page, label: string): Promise<void> {
   if ((await page.title()).startsWith('Error'))
     assert.fail(`${label}: ${await page.locator('.govuk-error-summary').textContent()}`)
   await expectNoAxeViolations(page, label)
-}
-
-/** Answers every question shown, by its type, with text that names where it was written. */
-async function answer(page: Page, questions: Question[], where: string): Promise<void> {
-  for (const q of questions) {
-    switch (q.type) {
-      case 'narrative':
-        await page.locator(`textarea#${q.key}`).fill(`${where}: ${q.label}, written in full.\nA second line.`)
-        break
-      case 'text':
-        await page.locator(`input#${q.key}`).fill(`${where} ${q.label}`.slice(0, q.maxLength ?? 200))
-        break
-      case 'email':
-        await page.locator(`input#${q.key}`).fill('someone@agency.example')
-        break
-      case 'phone':
-        await page.locator(`input#${q.key}`).fill('020 7946 0000')
-        break
-      case 'money':
-        await page.locator(`input#${q.key}`).fill('1250.50')
-        break
-      case 'date': {
-        const [day, month, year] = q.key.startsWith('end') ? ['31', '12', '2027'] : ['1', '9', '2026']
-        await page.locator(`input#${q.key}-day`).fill(day)
-        await page.locator(`input#${q.key}-month`).fill(month)
-        await page.locator(`input#${q.key}-year`).fill(year)
-        break
-      }
-      case 'choice': {
-        const value = CHOSEN[q.key] ?? q.options[0]?.value
-        await page.locator(`input[name="${q.key}"][value="${value}"]`).check()
-        break
-      }
-      case 'networkMember':
-        await page.locator(`select#${q.key}`).selectOption({ index: 1 })
-        break
-    }
-  }
-}
-
-async function statusOf(page: Page, title: string): Promise<string> {
-  const row = page.locator('.govuk-task-list__item', { hasText: title })
-  return ((await row.locator('.govuk-task-list__status').textContent()) ?? '').trim()
 }
 
 test('a worker writes a full plan for one of two brothers and sisters, section by section', {

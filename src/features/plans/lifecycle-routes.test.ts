@@ -4,6 +4,7 @@ import type { LightMyRequestResponse } from 'fastify'
 import { type TestApp, testApp } from '../../../test/support/app.ts'
 import { childDetailsFor } from '../../../test/support/children.ts'
 import { WebClient } from '../../../test/support/web-client.ts'
+import { addDays, todayInEngland } from '../../platform/dates.ts'
 import { accounts } from '../accounts/service.ts'
 import { childrenService } from '../children/service.ts'
 import { familiesService } from '../families/service.ts'
@@ -196,11 +197,23 @@ describe('moving a plan through its life', () => {
     await worker.get(`/plans/${planId}/next/order-made`)
     const order = await worker.post(`/plans/${planId}/next/order-made`, {
       'date-day': '1',
-      'date-month': '2',
-      'date-year': '2027',
+      'date-month': '4',
+      'date-year': '2026',
     })
     assert.equal(order.statusCode, 422)
     assert.match(order.body, /Record the placement before the adoption order/)
+    // An order is made, not planned: a date after today is refused, on the date itself.
+    const [year, month, day] = addDays(todayInEngland(), 1).split('-') as [string, string, string]
+    const tomorrow = await worker.post(`/plans/${planId}/next/order-made`, {
+      'date-day': day,
+      'date-month': month,
+      'date-year': year,
+    })
+    assert.equal(tomorrow.statusCode, 422)
+    assert.match(
+      tomorrow.body,
+      /href="#date-day">The date of the adoption order must be today or in the past/,
+    )
     assert.equal(await status(), 'agreed')
   })
 
@@ -214,5 +227,69 @@ describe('moving a plan through its life', () => {
     const moved = await worker.post(`/plans/${siblingPlanId}/next/with-adopters`, { withSiblings: 'yes' })
     assert.equal(moved.statusCode, 303)
     assert.deepEqual([await status(planId), await status(siblingPlanId)], ['with-adopters', 'with-adopters'])
+  })
+})
+
+describe('the decision maker records the decision through the pages', () => {
+  test('the step ends on a page saying it is done, as the plan has left their sight', async () => {
+    const t = await testApp()
+    try {
+      const db = t.database.db
+      const agencyId = await t.addAgency()
+      const workerUser = await t.addUser(agencyId, 'social-worker')
+      const actor = {
+        kind: 'staff' as const,
+        userId: workerUser.id,
+        agencyId,
+        role: 'social-worker' as const,
+      }
+      const ada = await childrenService(db).add(actor, childDetailsFor({ firstName: 'Ada' }), 'test')
+      if (ada.outcome !== 'added') throw new Error('child not added')
+      const families = familiesService(db)
+      const familyId = await families.add(
+        actor,
+        {
+          approvingAgencyId: agencyId,
+          adopters: [{ firstName: 'Sam', lastName: 'Reid', dateOfBirth: '1985-02-01', email: null }],
+        },
+        'test',
+      )
+      await families.match(actor, familyId, ada.child.id, 'test')
+      const worker = new WebClient(t.app)
+      await worker.signIn(workerUser)
+      const started = await worker.post(`/children/${ada.child.id}/plan`, {})
+      const planId = String(started.headers.location).split('/')[2]?.split('?')[0] as string
+      // Before the panel as the worker leaves it (the steps there are tested above).
+      await db.updateTable('plans').set({ status: 'at-panel' }).where('id', '=', planId).execute()
+      await db
+        .updateTable('matches')
+        .set({ panel_on: '2026-03-01' })
+        .where('child_id', '=', ada.child.id)
+        .execute()
+
+      const decider = new WebClient(t.app)
+      await decider.signIn(await t.addUser(agencyId, 'decision-maker'))
+      const front = await decider.get(`/plans/${planId}`)
+      assert.match(front.body, new RegExp(`href="/plans/${planId}/next/match-approved"`))
+      await decider.get(`/plans/${planId}/next/match-approved`)
+      const done = await decider.post(`/plans/${planId}/next/match-approved`, {
+        'date-day': '8',
+        'date-month': '3',
+        'date-year': '2026',
+        note: 'Approved',
+      })
+      assert.equal(done.statusCode, 200)
+      assert.match(done.body, /The plan is now “Match approved”/)
+      assert.match(done.body, /Ada Hartley’s adoption support plan, version \d+/)
+      const plan = await db
+        .selectFrom('plans')
+        .select('status')
+        .where('id', '=', planId)
+        .executeTakeFirstOrThrow()
+      assert.equal(plan.status, 'match-approved')
+      assert.equal((await decider.get(`/plans/${planId}`)).statusCode, 404, 'the plan has left their sight')
+    } finally {
+      await t.close()
+    }
   })
 })

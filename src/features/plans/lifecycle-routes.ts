@@ -1,13 +1,16 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { PLAN_STATUSES, type PlanStatus, TRANSITIONS } from '../../plan/lifecycle.ts'
+import { PLAN_STATUSES, type PlanStatus, STATUS_NAMES, TRANSITIONS } from '../../plan/lifecycle.ts'
 import { dateParts, parseDateInput } from '../../platform/date-input.ts'
 import { formFields } from '../../platform/forms.ts'
 import type { Services } from '../../services.ts'
+import { findPlan } from './service.ts'
 
 // The plan's next steps as pages: one page per step (share with the adopters, present to panel,
 // record the decision, agree, the order, hand over, close, send back) asking for the date it records
 // and a note; what stands in the way is listed, in words, and nothing changes until it is cleared.
-// A team manager's sign-off is one button on the plan's front page.
+// A team manager's sign-off is one button on the plan's front page. A step that takes the plan out
+// of the person's sight (the decision maker's, once it leaves the panel) ends on a page saying it is
+// done, not on the plan's page, which they can no longer open.
 
 type Params = { id: string; to: string }
 const NOTE_MAX = 2000
@@ -86,6 +89,16 @@ export async function lifecycleRoutes(app: FastifyInstance, { services }: { serv
         if (outcome.field === 'note' && first)
           return showStep(request, reply, { values, errors: { note: first }, reasons: others })
         return showStep(request, reply, { values, reasons: outcome.reasons })
+      }
+      const stillSeen = await services.plans.reach(actor, request.params.id, 'plan:view')
+      if (!stillSeen) {
+        const moved = outcome.plans[0]
+        return reply.render('plans/views/moved.njk', {
+          title: `The plan is now “${STATUS_NAMES[to]}”`,
+          child: (await findPlan(services.db, request.params.id))?.child,
+          version: moved?.version,
+          others: outcome.plans.length - 1,
+        })
       }
       return reply.redirect(`/plans/${request.params.id}?saved=moved`, 303)
     },

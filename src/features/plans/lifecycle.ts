@@ -13,6 +13,7 @@ import {
 } from '../../plan/lifecycle.ts'
 import { canonicalJson, type PlanSnapshot } from '../../plan/versions.ts'
 import { recordAudit } from '../../platform/audit.ts'
+import { todayInEngland } from '../../platform/dates.ts'
 import { type Actor, can } from '../../platform/policy.ts'
 import {
   findPlan,
@@ -78,6 +79,7 @@ export async function lifecycleFacts(executor: Executor, plan: PlanHeader): Prom
     decisionOn: match?.decision_on ?? null,
     placedOn: match?.placed_on ?? null,
     returnedOn: match?.returned_on ?? null,
+    today: todayInEngland(),
   }
 }
 
