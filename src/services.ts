@@ -14,6 +14,7 @@ import { meetingsService } from './features/meetings/service.ts'
 import { photosService } from './features/photos/service.ts'
 import { lifecycleService } from './features/plans/lifecycle.ts'
 import { plansService } from './features/plans/service.ts'
+import { remindersService } from './features/reminders/service.ts'
 import { reviewsService } from './features/reviews/service.ts'
 import { signInService } from './features/sign-in/service.ts'
 import { singleSignOn } from './features/single-sign-on/service.ts'
@@ -28,6 +29,7 @@ export function services(
 ) {
   const accountsService = accounts(db)
   const plans = plansService(db)
+  const reminders = remindersService(db)
   return {
     db,
     accounts: accountsService,
@@ -48,6 +50,7 @@ export function services(
     adoptersPart: adoptersPartService(db, plans),
     meetings: meetingsService(db, plans),
     barometer: barometerService(db),
+    reminders,
     invitations: invitationsService(db, async (trx, message) => {
       await queueMail(trx, message)
     }),
