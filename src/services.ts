@@ -9,6 +9,7 @@ import { birthFamilyService } from './features/birth-family/service.ts'
 import { childrenService } from './features/children/service.ts'
 import { familiesService } from './features/families/service.ts'
 import { guidanceService } from './features/guidance/service.ts'
+import { homeService } from './features/home/service.ts'
 import { invitationsService } from './features/invitations/service.ts'
 import { meetingsService } from './features/meetings/service.ts'
 import { photosService } from './features/photos/service.ts'
@@ -51,6 +52,7 @@ export function services(
     meetings: meetingsService(db, plans),
     barometer: barometerService(db),
     reminders,
+    home: homeService(db, reminders),
     invitations: invitationsService(db, async (trx, message) => {
       await queueMail(trx, message)
     }),
