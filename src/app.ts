@@ -24,6 +24,7 @@ import { birthFamilyRoutes } from './features/birth-family/routes.ts'
 import { childrenRoutes } from './features/children/routes.ts'
 import { familyRoutes } from './features/families/routes.ts'
 import { guidanceRoutes } from './features/guidance/routes.ts'
+import { homeRoutes } from './features/home/routes.ts'
 import { invitationRoutes } from './features/invitations/routes.ts'
 import { meetingRoutes } from './features/meetings/routes.ts'
 import { operationsRoutes } from './features/operations/routes.ts'
@@ -149,6 +150,7 @@ export async function buildApp(config: Config, services: Services): Promise<Fast
 
   await app.register(operationsRoutes, { services, registry })
   await app.register(pagesRoutes)
+  await app.register(homeRoutes, { services })
   await app.register(signInRoutes, { services, config })
   await app.register(singleSignOnRoutes, { services, config })
   await app.register(childrenRoutes, { services })

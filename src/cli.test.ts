@@ -154,6 +154,12 @@ describe('operator CLI', () => {
     assert.doesNotMatch(`${show.stdout}${JSON.stringify(stored.rows)}`, /not-in-any-process-list/)
   })
 
+  test('reminders sweep queues the reminders’ e-mails and says how many', async () => {
+    const swept = await cli(dataDir, 'reminders', 'sweep')
+    assert.equal(swept.code, 0, swept.stderr)
+    assert.match(swept.stdout, /^Reminders to e-mail: \d+; e-mails queued now: \d+ \(\d+ queued before\)\n$/)
+  })
+
   test('mistakes are explained on stderr with a failing exit code', async () => {
     const role = await cli(
       dataDir,

@@ -6,6 +6,7 @@ import { DatabaseBusyError } from './db/lock.ts'
 import { AccountError, accounts } from './features/accounts/service.ts'
 import { allocationsService } from './features/allocations/service.ts'
 import { describeSignIns, loadDemo } from './features/demo/demo.ts'
+import { remindersService } from './features/reminders/service.ts'
 import { describeIdentityProvider, setIdentityProvider } from './features/single-sign-on/cli.ts'
 import { ProviderError } from './features/single-sign-on/providers.ts'
 import { singleSignOn } from './features/single-sign-on/service.ts'
@@ -30,6 +31,9 @@ const USAGE = `Usage: npm run cli -- <command>
   migrate                                                        prints the migrations applied
   demo                                                           loads demo data, prints sign-ins
   audit verify                                                   checks the audit log's hash chain
+  reminders sweep                                                queues the e-mails of the reminders
+                                                                 due now (each once; the app's own
+                                                                 instances do this every 15 minutes)
   totp-code SECRET                                               prints the current code for a key
 
 Roles: social-worker, team-manager, iro, support-worker, panel-member, decision-maker,
@@ -153,6 +157,11 @@ async function run(argv: string[]): Promise<string> {
           )
         }
         return `Audit log intact: ${check.events} events`
+      })
+    case 'reminders sweep':
+      return withDatabase(async ({ db }) => {
+        const result = await remindersService(db).sweep()
+        return `Reminders to e-mail: ${result.reminders}; e-mails queued now: ${result.queued} (${result.emails - result.queued} queued before)`
       })
     default:
       throw new UsageError(`Unknown command "${command}"`)

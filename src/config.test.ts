@@ -31,3 +31,9 @@ test('production refuses to start without its secrets, and never loads demo data
 test('a value that is not valid is named', () => {
   assert.throws(() => readConfig({ PORT: 'eighty' }), /PORT/)
 })
+
+test('reminders are swept every 15 minutes unless told otherwise', () => {
+  assert.equal(readConfig({}).reminderSweepMinutes, 15)
+  assert.equal(readConfig({ REMINDER_SWEEP_MINUTES: '5' }).reminderSweepMinutes, 5)
+  assert.throws(() => readConfig({ REMINDER_SWEEP_MINUTES: '0' }), /REMINDER_SWEEP_MINUTES/)
+})

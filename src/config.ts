@@ -33,6 +33,12 @@ const environment = z.object({
     .optional(),
   NOTIFY_API_KEY: z.string().min(73).optional(),
   NOTIFY_TEMPLATE_ID: z.string().uuid().optional(),
+  REMINDER_SWEEP_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(15),
 })
 
 export type Config = {
@@ -49,6 +55,8 @@ export type Config = {
   loadDemoData: boolean
   secureCookies: boolean
   trustProxy: boolean
+  /** How often each instance works out the reminders and queues their e-mails (docs/adr/0018). */
+  reminderSweepMinutes: number
   mail:
     | { transport: 'folder'; dir: string; from: string }
     | { transport: 'smtp'; url: string; from: string }
@@ -115,6 +123,7 @@ export function readConfig(source: NodeJS.ProcessEnv = process.env): Config {
     loadDemoData: !production && env.DEMO_DATA === 'auto',
     secureCookies: production,
     trustProxy: env.TRUST_PROXY === 'true',
+    reminderSweepMinutes: env.REMINDER_SWEEP_MINUTES,
     mail: mailSettings(env, production),
   }
 }

@@ -3,6 +3,7 @@ import { ConfigError, readConfig } from './config.ts'
 import { migrate, openDatabase } from './db/database.ts'
 import { DatabaseBusyError } from './db/lock.ts'
 import { describeSignIns, hasAnyAgency, loadDemo } from './features/demo/demo.ts'
+import { type ReminderSweeper, startReminderSweeper } from './features/reminders/sweeper.ts'
 import { mailTransport } from './platform/mail/transports.ts'
 import { type MailWorker, startMailWorker } from './platform/mail/worker.ts'
 import { services } from './services.ts'
@@ -13,13 +14,15 @@ async function start(): Promise<void> {
   const config = readConfig()
   const database = await openDatabase(config.database)
   await migrate(database.db)
-  const app = await buildApp(config, services(database.db, config))
+  const built = services(database.db, config)
+  const app = await buildApp(config, built)
   if (config.loadDemoData && database.kind === 'pglite' && !(await hasAnyAgency(database.db))) {
     process.stdout.write(describeSignIns(await loadDemo(database.db), config.serviceUrl))
   }
 
   let stopping = false
   let mailWorker: MailWorker | undefined
+  let reminderSweeper: ReminderSweeper | undefined
   const stop = async (signal: string) => {
     if (stopping) return
     stopping = true
@@ -29,7 +32,8 @@ async function start(): Promise<void> {
     try {
       await app.close()
     } finally {
-      // The batch being sent is finished and marked before the database goes.
+      // The sweep and the batch being sent are finished and marked before the database goes.
+      await reminderSweeper?.stop()
       await mailWorker?.stop()
       await database.close()
     }
@@ -43,6 +47,13 @@ async function start(): Promise<void> {
     db: database.db,
     transport: mailTransport(config.mail),
     serviceUrl: config.serviceUrl,
+    log: app.log,
+  })
+  // Reminders derived from dates, e-mailed through the outbox once each (docs/adr/0018).
+  reminderSweeper = startReminderSweeper({
+    sweep: () => built.reminders.sweep(),
+    intervalMs: config.reminderSweepMinutes * 60_000,
+    firstAfterMs: 5_000,
     log: app.log,
   })
 }

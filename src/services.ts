@@ -9,11 +9,13 @@ import { birthFamilyService } from './features/birth-family/service.ts'
 import { childrenService } from './features/children/service.ts'
 import { familiesService } from './features/families/service.ts'
 import { guidanceService } from './features/guidance/service.ts'
+import { homeService } from './features/home/service.ts'
 import { invitationsService } from './features/invitations/service.ts'
 import { meetingsService } from './features/meetings/service.ts'
 import { photosService } from './features/photos/service.ts'
 import { lifecycleService } from './features/plans/lifecycle.ts'
 import { plansService } from './features/plans/service.ts'
+import { remindersService } from './features/reminders/service.ts'
 import { reviewsService } from './features/reviews/service.ts'
 import { signInService } from './features/sign-in/service.ts'
 import { singleSignOn } from './features/single-sign-on/service.ts'
@@ -28,6 +30,7 @@ export function services(
 ) {
   const accountsService = accounts(db)
   const plans = plansService(db)
+  const reminders = remindersService(db)
   return {
     db,
     accounts: accountsService,
@@ -48,6 +51,8 @@ export function services(
     adoptersPart: adoptersPartService(db, plans),
     meetings: meetingsService(db, plans),
     barometer: barometerService(db),
+    reminders,
+    home: homeService(db, reminders),
     invitations: invitationsService(db, async (trx, message) => {
       await queueMail(trx, message)
     }),

@@ -101,6 +101,7 @@ const expected: Record<string, Outcome[]> = {
   'see the birth relatives’ answers to section 4': [A, A, A, A, D, D, D, D, D, D, A, D, D],
   'see a birth relative’s paper signature': [A, A, A, A, D, D, D, D, D, D, A, D, D],
   'ask a birth relative to confirm section 4': [A, A, D, D, D, D, D, D, D, D, D, D, D],
+  'see one’s own home page': [A, A, A, A, A, A, A, A, A, A, A, A, A],
 }
 
 const allowed = (status: number) => status >= 200 && status < 400
@@ -577,6 +578,7 @@ describe('access matrix', () => {
       },
     },
     { name: 'see the agency’s Barometer', run: async ({ web }) => (await web.get('/barometer')).statusCode },
+    { name: 'see one’s own home page', run: async ({ web }) => (await web.get('/home')).statusCode },
   ]
 
   for (const check of checks) {

@@ -4,6 +4,7 @@ import { type Actor, can } from './policy.ts'
 // Shown only when the policy allows, so nobody is offered a link that would refuse them.
 
 const SECTIONS = [
+  { href: '/home', text: 'Home', action: 'signed-in' },
   { href: '/children', text: 'Children', action: 'children:list' },
   { href: '/families', text: 'Families', action: 'families:list' },
   { href: '/family', text: 'Your family', action: 'family:own' },

@@ -104,6 +104,9 @@ test('an adopter accepts an invitation from the outbox and sees only their own c
     await page.getByLabel('Code from your authenticator app').fill(await totpCode(secret))
     await page.getByRole('button', { name: 'Finish setting up' }).click()
 
+    await page.waitForURL((url) => url.pathname === '/home')
+    await expectNoAxeViolations(page, 'your home page, nothing shared yet')
+    await page.getByRole('link', { name: 'Your family', exact: true }).first().click()
     await page.waitForURL((url) => url.pathname === `/families/${ours.familyId}`)
     await expectNoAxeViolations(page, 'your family')
     assert.equal(await page.getByRole('link', { name: 'Ned Quill' }).count(), 0)

@@ -25,7 +25,7 @@ test('an idle session warns first, and can be kept', { timeout: 60_000 }, async 
     const user = await site.addUser(await site.addAgency(), 'iro')
     const page = await (await browser.newContext({ baseURL: await serve(site.app) })).newPage()
     await signInAs(page, user)
-    await page.waitForURL((url) => url.pathname === '/children')
+    await page.waitForURL((url) => url.pathname === '/home')
 
     const dialog = page.getByRole('dialog', { name: 'You’re about to be signed out' })
     await dialog.waitFor({ state: 'visible', timeout: 15_000 })
@@ -39,7 +39,7 @@ test('an idle session warns first, and can be kept', { timeout: 60_000 }, async 
     assert.equal((await keptAlive).status(), 204)
     await dialog.waitFor({ state: 'hidden' })
     await page.reload()
-    assert.equal(new URL(page.url()).pathname, '/children', 'still signed in')
+    assert.equal(new URL(page.url()).pathname, '/home', 'still signed in')
   } finally {
     await browser.close()
     await site.close()

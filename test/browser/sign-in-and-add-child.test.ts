@@ -62,6 +62,8 @@ test('a social worker signs in with a password and an authenticator app, then ad
     await page.getByLabel('Code from your authenticator app').fill(await totpCode(secret))
     await page.getByRole('button', { name: 'Finish setting up' }).click()
 
+    await arriveAt(page, '/home', 'Your caseload')
+    await page.getByRole('link', { name: 'Children', exact: true }).click()
     await arriveAt(page, '/children', 'Children')
     assert.ok(await page.getByRole('table', { name: '1 child' }).isVisible())
 
@@ -77,6 +79,8 @@ test('a social worker signs in with a password and an authenticator app, then ad
     const nextCode = await totpCode(secret, new Date(Date.now() + 30_000))
     await page.getByLabel('Enter the code from your authenticator app').fill(nextCode)
     await page.getByRole('button', { name: 'Sign in' }).click()
+    await arriveAt(page, '/home', 'Your caseload')
+    await page.getByRole('link', { name: 'Children', exact: true }).click()
     await arriveAt(page, '/children', 'Children')
 
     // Adding a child, with a mistake first.

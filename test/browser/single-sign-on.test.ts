@@ -61,8 +61,8 @@ test('a worker signs in with their organisation account; others are told why not
       .getByLabel('Enter the code from your authenticator app')
       .fill(await totpCode(worker.totpSecret))
     await page.getByRole('button', { name: 'Sign in' }).click()
-    await page.waitForURL((url) => url.pathname === '/children')
-    assert.match(await page.title(), /^Children/)
+    await page.waitForURL((url) => url.pathname === '/home')
+    assert.match(await page.title(), /^Your caseload/)
 
     const stranger = await (await browser.newContext({ baseURL })).newPage()
     await atProvider(stranger, 'stranger')

@@ -38,6 +38,7 @@ test(
       const baseURL = await serve(site.app)
 
       const managing = await signIn(browser, baseURL, manager)
+      await managing.getByRole('link', { name: 'Children', exact: true }).click()
       await managing.getByRole('link', { name: 'Ivy Stone' }).click()
       await managing.getByRole('link', { name: 'Allocate someone' }).click()
       await expectNoAxeViolations(managing, 'the allocation form')

@@ -43,6 +43,7 @@ export const EVENT_NAMES: Readonly<Record<string, string>> = {
   'birth-family-link-answered': 'A birth relative confirmed or declined the support offered to them',
   'birth-family-signature-recorded': 'Recorded a birth relative’s signature on paper',
   'birth-family-signature-viewed': 'Viewed the scan of a birth relative’s signature',
+  'adopters-home-viewed': 'Saw their comments and requests for a review on their home page',
 }
 
 export const EVENT_CODES = Object.keys(EVENT_NAMES)

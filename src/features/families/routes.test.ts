@@ -112,7 +112,7 @@ describe('families, matches and who sees them', () => {
     const client = new WebClient(t.app)
     await client.signIn(adopter)
     const home = await client.get('/')
-    assert.equal(home.headers.location, '/family')
+    assert.equal(home.headers.location, '/home')
     const family = await client.get(`/families/${familyId}`)
     assert.match(family.body, /Your family/)
     assert.doesNotMatch(family.body, /Mia Rowe/, 'not shared yet')

@@ -80,7 +80,7 @@ describe('invitations', () => {
     assert.ok(secret.length >= 16)
     const done = await adopter.post('/sign-in/set-up-two-factor', { code: await totpCode(secret) })
     assert.equal(done.headers.location, '/')
-    assert.equal((await adopter.get('/')).headers.location, '/family')
+    assert.equal((await adopter.get('/')).headers.location, '/home')
     assert.equal((await adopter.get('/family')).headers.location, `/families/${familyId}`)
     assert.match((await adopter.get(`/families/${familyId}`)).body, /Your family/)
 

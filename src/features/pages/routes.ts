@@ -14,8 +14,9 @@ export async function pagesRoutes(app: FastifyInstance): Promise<void> {
   }
 
   app.get('/', { config: { permission: 'public' } }, async (request, reply) => {
-    if (request.actor.kind === 'staff') return reply.redirect('/children', 303)
-    if (request.actor.kind === 'adopter') return reply.redirect('/family', 303)
+    // Each person's home page (src/features/home): their things to do and their records.
+    if (request.actor.kind === 'staff' || request.actor.kind === 'adopter')
+      return reply.redirect('/home', 303)
     if (request.actor.kind === 'pending') return reply.redirect('/sign-in/two-factor', 303)
     return reply.redirect('/sign-in', 303)
   })

@@ -54,6 +54,20 @@ const MESSAGES = {
         NO_REPLY,
       ].join('\n\n'),
   },
+  // A reminder worked out from dates (src/features/reminders): a review due or overdue, or an
+  // adopter's comment or request for a review waiting for an answer. The link is the page where it
+  // is done; the person's home page lists everything waiting for them.
+  'something-to-do': {
+    subject: 'You have something to do in Adoption Support',
+    body: (url) =>
+      [
+        'There is something for you to do in Adoption Support.',
+        `Sign in to see it:\n${url}`,
+        'Your home page in Adoption Support lists everything that is waiting for you.',
+        'To keep it private, this email does not say what it is about.',
+        NO_REPLY,
+      ].join('\n\n'),
+  },
 } satisfies Record<string, MessageText>
 
 export type MailKind = keyof typeof MESSAGES
