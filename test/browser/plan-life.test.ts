@@ -379,5 +379,18 @@ test(
         (moves[2] as string).includes(`(${agreedVersion.toLowerCase()})`),
         'the version acknowledged is the one the plan was agreed as',
       )
+
+      // The plan as it stands, every field on one page: the latest version, from the list.
+      await worker.getByRole('link', { name: 'Versions of this plan' }).click()
+      await scanned(worker, 'versions of the plan')
+      await worker.locator('main a[href*="/versions/"]').first().click()
+      await worker.locator('table.app-fields-table').waitFor()
+      assert.ok(
+        await worker
+          .getByRole('rowheader', { name: /Review held on/ })
+          .first()
+          .isVisible(),
+      )
+      await scanned(worker, 'the latest version, every field')
     }),
 )

@@ -130,6 +130,38 @@ async function findPlanWithAccess(executor: Executor, planId: string): Promise<R
   return { ...plan, access: planResource(plan, accessFactsOf(plan.agencyId, row)) }
 }
 
+type VersionHeader = { number: number; reason: string; hash: string; takenAt: Date; takenBy: string | null }
+
+/**
+ * The plan, the policy's facts and one version's header (not its content), in one query: the
+ * version page asks for nothing else when it has the version rendered already.
+ */
+async function findPlanWithVersion(
+  executor: Executor,
+  planId: string,
+  number: number,
+): Promise<(ReachedPlan & { version: VersionHeader | null }) | null> {
+  if (!isUuid(planId)) return null
+  const row = await headerQuery(executor, planId)
+    .select(accessFactColumns(sql.ref<string>('plans.child_id')))
+    .select(
+      sql<{ number: number; reason: string; hash: string; takenAt: string; takenBy: string | null } | null>`(
+        select json_build_object('number', v.number, 'reason', v.reason, 'hash', v.content_hash,
+          'takenAt', v.taken_at, 'takenBy', u.name)
+        from plan_versions v left join users u on u.id = v.taken_by
+        where v.plan_id = plans.id and v.number = ${number})`.as('version_header'),
+    )
+    .executeTakeFirst()
+  if (!row) return null
+  const plan = headerOf(row)
+  const header = row.version_header
+  return {
+    ...plan,
+    access: planResource(plan, accessFactsOf(plan.agencyId, row)),
+    version: header ? { ...header, takenAt: new Date(header.takenAt) } : null,
+  }
+}
+
 const planResource = (plan: PlanHeader, child: Resource): Resource => ({
   ...child,
   familyId: plan.familyId ?? undefined,
@@ -819,15 +851,21 @@ export function plansService(db: Db) {
       correlationId: string,
       withContent: WithContent = true as WithContent,
     ) {
-      const plan = await reach(actor, planId, 'plan:view')
-      if (!plan || !Number.isSafeInteger(number)) return null
-      const row = await versionsOf(plan.id)
-        .$if(withContent, (query) => query.select('plan_versions.content'))
-        .where('plan_versions.number', '=', number)
-        .executeTakeFirst()
-      if (!row) return null
+      if (!Number.isSafeInteger(number)) return null
+      const found = await findPlanWithVersion(db, planId, number)
+      if (!found?.version || !can(actor, 'plan:view', found.access)) return null
+      const { version, ...plan } = found
+      const content = withContent
+        ? (
+            await db
+              .selectFrom('plan_versions')
+              .select('content')
+              .where('plan_id', '=', plan.id)
+              .where('number', '=', number)
+              .executeTakeFirstOrThrow()
+          ).content
+        : undefined
       await auditView(actor, plan, correlationId, `version ${number}`)
-      const { content, ...version } = row as typeof row & { content?: unknown }
       return {
         plan,
         version: { ...version, content: content as WithContent extends true ? PlanSnapshot : undefined },
