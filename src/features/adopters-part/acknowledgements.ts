@@ -3,8 +3,8 @@ import type { Db } from '../../db/database.ts'
 import type { Database } from '../../db/schema.ts'
 import { todayInEngland } from '../../platform/dates.ts'
 import type { Actor } from '../../platform/policy.ts'
+import { recordPlanEvent } from '../plans/events.ts'
 import type { PlansService } from '../plans/service.ts'
-import { recordPlanEvent } from './plan-events.ts'
 
 // Once the plan is agreed, each adopter acknowledges the agreed version: the name they type, the
 // day, and the version's number and content hash, so that what they acknowledged can be shown

@@ -3,9 +3,9 @@ import type { Db } from '../../db/database.ts'
 import type { Database } from '../../db/schema.ts'
 import { sectionDefinition } from '../../plan/definition.ts'
 import type { Actor } from '../../platform/policy.ts'
+import { recordPlanEvent } from '../plans/events.ts'
 import type { PlansService } from '../plans/service.ts'
 import { isRecordId } from './form.ts'
-import { recordPlanEvent } from './plan-events.ts'
 
 // The adopters' comments on the plan while it is shared with them, section by section, each with
 // its thread: the workers' answers and the adopters' replies. A worker resolves a comment when it

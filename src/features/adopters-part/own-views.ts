@@ -1,7 +1,7 @@
 import type { Db } from '../../db/database.ts'
 import type { Actor } from '../../platform/policy.ts'
+import { recordPlanEvent } from '../plans/events.ts'
 import type { PlansService } from '../plans/service.ts'
-import { recordPlanEvent } from './plan-events.ts'
 
 // The adopters' views of the plan in their own words, beside what the worker writes of their views
 // in section 3. Each time they write it again a new row is kept; the latest is shown.

@@ -1,8 +1,8 @@
 import type { Db } from '../../db/database.ts'
 import type { Actor } from '../../platform/policy.ts'
+import { recordPlanEvent } from '../plans/events.ts'
 import type { PlansService } from '../plans/service.ts'
 import { isRecordId } from './form.ts'
-import { recordPlanEvent } from './plan-events.ts'
 
 // The adopters may ask for a review of the plan at any time, saying why (AAR 2005 reg 36: extra
 // reviews fit into the schedule). The request reaches the worker, the team manager and the IRO;

@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { displayAnswer } from '../../plan/answers.ts'
 import { PLAN, sectionDefinition } from '../../plan/definition.ts'
 import { type PlanStatus, STATUS_NAMES } from '../../plan/lifecycle.ts'
 import { todayInEngland } from '../../platform/dates.ts'
@@ -7,7 +6,7 @@ import { type FieldErrors, formFields, fromFieldErrors } from '../../platform/fo
 import { can } from '../../platform/policy.ts'
 import { person, staff } from '../../platform/request-context.ts'
 import type { Services } from '../../services.ts'
-import { itemViews } from '../plans/routes.ts'
+import { sectionView } from '../plans/routes.ts'
 import { checkText, NAME_MAX, TEXT_MAX, VIEWS_MAX } from './form.ts'
 
 // The adopters' part of the plan as pages (ADR 0016): each section to read, with its comments and
@@ -66,18 +65,7 @@ export async function adoptersPartRoutes(app: FastifyInstance, { services }: { s
       title: `${definition.number}. ${definition.title}`,
       plan,
       definition,
-      answers: Object.fromEntries(
-        definition.questions.map((question) => [
-          question.key,
-          displayAnswer(question, state.content.answers[question.key] ?? null, memberNames),
-        ]),
-      ),
-      lists: Object.fromEntries(
-        definition.lists.map((list) => [
-          list.key,
-          itemViews(list, state.content.lists[list.key] ?? [], memberNames),
-        ]),
-      ),
+      ...sectionView(definition, state.content, memberNames),
       ownViews: definition.key === 'adopters' ? await views.latest(plan.id) : null,
       threads: await comments.forSection(plan.id, definition.key),
       canComment: can(actor, 'plan:comment', access),

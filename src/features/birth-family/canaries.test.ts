@@ -6,7 +6,7 @@ import { gpsJpeg } from '../../../test/support/photos.ts'
 import { WebClient } from '../../../test/support/web-client.ts'
 import type { Answers } from '../../plan/answers.ts'
 import { type ListDefinition, PLAN, type Question } from '../../plan/definition.ts'
-import { todayInEngland } from '../../platform/dates.ts'
+import { formatDate, todayInEngland } from '../../platform/dates.ts'
 import type { StaffActor } from '../../platform/request-context.ts'
 import { childrenService } from '../children/service.ts'
 import { familiesService } from '../families/service.ts'
@@ -30,26 +30,7 @@ const canary = (what: string) => `Canary ${what}`
 const CANARY_DATES = ['1961-11-23', '1962-12-24', '2025-08-19', '2025-07-14', '2025-07-28']
 function dateForms(iso: string): string[] {
   const [year, month, day] = iso.split('-') as [string, string, string]
-  const months = [
-    'January',
-    'February',
-    'March',
-    'April',
-    'May',
-    'June',
-    'July',
-    'August',
-    'September',
-    'October',
-    'November',
-    'December',
-  ]
-  return [
-    iso,
-    `${Number(day)} ${months[Number(month) - 1]} ${year}`,
-    `${day}/${month}/${year}`,
-    `${Number(day)}/${Number(month)}/${year}`,
-  ]
+  return [iso, formatDate(iso), `${day}/${month}/${year}`, `${Number(day)}/${Number(month)}/${year}`]
 }
 
 const SHOWN = {

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/database.ts'
 import type { Actor } from '../../platform/policy.ts'
-import { recordPlanEvent } from '../adopters-part/plan-events.ts'
+import { recordPlanEvent } from '../plans/events.ts'
 import type { PlansService } from '../plans/service.ts'
 
 // The adoption support planning meeting (domain.md, "Lifecycle of a plan", step 1): the draft is

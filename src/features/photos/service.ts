@@ -1,9 +1,9 @@
 import type { Transaction } from 'kysely'
 import type { Db } from '../../db/database.ts'
 import type { Database } from '../../db/schema.ts'
-import { recordAudit } from '../../platform/audit.ts'
 import type { PreparedPhoto } from '../../platform/photos.ts'
 import type { PersonActor as Person } from '../../platform/request-context.ts'
+import { recordPlanEvent } from '../plans/events.ts'
 import type { PlanHeader, PlansService } from '../plans/service.ts'
 
 // The photos on a plan's front page: the child's, and each adopter's. A photo belongs to its
@@ -102,14 +102,9 @@ export function photosService(db: Db, plans: PlansService) {
     correlationId: string,
     executor: Db | Transaction<Database> = db,
   ) {
-    return recordAudit(executor, {
-      what,
-      who: actor.userId,
-      agencyId: plan.agencyId,
-      subjectType: 'child',
-      subjectId: plan.childId,
-      correlationId,
-      details: { planId: plan.id, photoOf: subject.type, photoId },
+    return recordPlanEvent(executor, actor, plan, what, correlationId, {
+      photoOf: subject.type,
+      photoId,
     })
   }
 

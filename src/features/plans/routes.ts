@@ -7,6 +7,7 @@ import {
   type Item,
   parseAnswers,
   parseItem,
+  type SectionContent,
   STATUS_TEXT,
 } from '../../plan/answers.ts'
 import { type Conflict, compareFields, itemTitle } from '../../plan/changes.ts'
@@ -52,6 +53,25 @@ type TypedPage = {
 }
 
 type ItemView = Item & { title: string; display: Record<string, string> }
+
+/** A section's answers and lists as a page shows them: every answer in words, every item titled. */
+export function sectionView(
+  definition: SectionDefinition,
+  content: SectionContent,
+  names: Map<string, string>,
+) {
+  return {
+    answers: Object.fromEntries(
+      definition.questions.map((question) => [
+        question.key,
+        displayAnswer(question, content.answers[question.key] ?? null, names),
+      ]),
+    ),
+    lists: Object.fromEntries(
+      definition.lists.map((list) => [list.key, itemViews(list, content.lists[list.key] ?? [], names)]),
+    ),
+  }
+}
 
 export function itemViews(list: ListDefinition, items: Item[], names: Map<string, string>): ItemView[] {
   return items.map((item) => ({
@@ -441,18 +461,7 @@ export async function planRoutes(app: FastifyInstance, { services }: { services:
       title: `Check your answers: ${definition.title}`,
       plan,
       definition,
-      answers: Object.fromEntries(
-        definition.questions.map((question) => [
-          question.key,
-          displayAnswer(question, state.content.answers[question.key] ?? null, memberNames),
-        ]),
-      ),
-      lists: Object.fromEntries(
-        definition.lists.map((list) => [
-          list.key,
-          itemViews(list, state.content.lists[list.key] ?? [], memberNames),
-        ]),
-      ),
+      ...sectionView(definition, state.content, memberNames),
       completed: state.completed,
       touched: state.status !== 'not-started',
       ...(errors.completed ? fromFieldErrors(errors, ['completed']) : {}),

@@ -20,9 +20,9 @@ import {
   scheduleView,
   startReviewProblems,
 } from '../../plan/review-records.ts'
-import { recordAudit } from '../../platform/audit.ts'
 import { todayInEngland } from '../../platform/dates.ts'
 import type { Action, Actor } from '../../platform/policy.ts'
+import { recordPlanEvent } from '../plans/events.ts'
 import { findPlan, type PlanHeader, type PlansService, recordVersion } from '../plans/service.ts'
 import {
   currentMatchOf,
@@ -64,25 +64,6 @@ export function reviewsService(db: Db, plans: PlansService, clock: () => string 
       .map((record) => heldReviewOf(record.kind, record.heldOn as string))
   }
 
-  function audit(
-    executor: Executor,
-    what: string,
-    actor: Person,
-    plan: PlanHeader,
-    correlationId: string,
-    details: Record<string, unknown>,
-  ) {
-    return recordAudit(executor, {
-      what,
-      who: actor.userId,
-      agencyId: plan.agencyId,
-      subjectType: 'child',
-      subjectId: plan.childId,
-      correlationId,
-      details: { planId: plan.id, ...details },
-    })
-  }
-
   const touch = (trx: Transaction<Database>, planId: string) =>
     trx.updateTable('plans').set({ updated_at: new Date() }).where('id', '=', planId).execute()
 
@@ -121,7 +102,7 @@ export function reviewsService(db: Db, plans: PlansService, clock: () => string 
       const placement = await placementOf(db, plan)
       const records = await reviewRecords(db, plan.id)
       const today = clock()
-      await audit(db, 'plan-viewed', actor, plan, correlationId, { section: 'reviews' })
+      await recordPlanEvent(db, actor, plan, 'plan-viewed', correlationId, { section: 'reviews' })
       return {
         plan,
         placement,
@@ -138,7 +119,7 @@ export function reviewsService(db: Db, plans: PlansService, clock: () => string 
       if (!plan) return null
       const [record] = await reviewRecords(db, plan.id, reviewId)
       if (!record) return null
-      await audit(db, 'plan-viewed', actor, plan, correlationId, { section: 'review', reviewId })
+      await recordPlanEvent(db, actor, plan, 'plan-viewed', correlationId, { section: 'review', reviewId })
       return { plan, record, placement: await placementOf(db, plan) }
     },
 
@@ -220,7 +201,7 @@ export function reviewsService(db: Db, plans: PlansService, clock: () => string 
               ? 'Placement recorded'
               : 'The placement’s dates changed'
         const version = await recordVersion(trx, plan, reason, actor.userId, correlationId)
-        await audit(trx, 'plan-placement-recorded', actor, plan, correlationId, {
+        await recordPlanEvent(trx, actor, plan, 'plan-placement-recorded', correlationId, {
           changed,
           version: version.number,
         })
@@ -267,7 +248,7 @@ export function reviewsService(db: Db, plans: PlansService, clock: () => string 
           .returning('id')
           .executeTakeFirstOrThrow()
         await touch(trx, plan.id)
-        await audit(trx, 'plan-review-started', actor, plan, correlationId, {
+        await recordPlanEvent(trx, actor, plan, 'plan-review-started', correlationId, {
           reviewId: row.id,
           kind: request.kind,
         })
@@ -315,7 +296,9 @@ export function reviewsService(db: Db, plans: PlansService, clock: () => string 
           .where('id', '=', record.id)
           .execute()
         await touch(trx, plan.id)
-        await audit(trx, 'plan-review-before-written', actor, plan, correlationId, { reviewId: record.id })
+        await recordPlanEvent(trx, actor, plan, 'plan-review-before-written', correlationId, {
+          reviewId: record.id,
+        })
         const [review] = await reviewRecords(trx, plan.id, record.id)
         return { outcome: 'saved' as const, review: review as ReviewRecord }
       })
@@ -370,7 +353,7 @@ export function reviewsService(db: Db, plans: PlansService, clock: () => string 
           actor.userId,
           correlationId,
         )
-        await audit(trx, 'plan-review-recorded', actor, plan, correlationId, {
+        await recordPlanEvent(trx, actor, plan, 'plan-review-recorded', correlationId, {
           reviewId: record.id,
           version: version.number,
         })

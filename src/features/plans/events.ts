@@ -3,7 +3,7 @@ import type { Db } from '../../db/database.ts'
 import type { Database } from '../../db/schema.ts'
 import { recordAudit } from '../../platform/audit.ts'
 import type { Actor } from '../../platform/policy.ts'
-import type { PlanHeader } from '../plans/service.ts'
+import type { PlanHeader } from './service.ts'
 
 /** An event of the child's record, about this plan: who did what, with ids only (ADR 0004). */
 export function recordPlanEvent(
