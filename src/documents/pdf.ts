@@ -1,0 +1,724 @@
+// The PDF drawing of a document model (issue 6, ADR 0019): an A4, tagged PDF that a screen reader can
+// follow (headings, paragraphs, lists, real tables, photos with their alt text, in reading order) and
+// that prints cleanly, with the protective marking at the top and bottom of every page.
+//
+// Layout is done here rather than by pdfkit's own text flow and tables: every line is wrapped and
+// placed by this file, so that a page break never falls inside a marked-content sequence unseen, a
+// table's header row is drawn again on each page it runs onto, and a question and its answer stay
+// side by side when a long answer runs over a page. Page furniture (marking, footer, page numbers,
+// the content hash) is marked as an artifact, which screen readers skip.
+//
+// The same model always gives the same bytes: the dates are the version's, pdfkit's file /ID is a
+// hash of the document info (so of the title, hash and dates), and font subset tags come from the
+// order fonts are first used, which is fixed here.
+import { readFile } from 'node:fs/promises'
+import { createRequire } from 'node:module'
+import PDFDocument from 'pdfkit'
+import sharp from 'sharp'
+import type { Block, DocumentModel } from './model.ts'
+
+type Doc = PDFKit.PDFDocument
+type ImageBlock = Extract<Block, { kind: 'image' }>
+type Struct = PDFKit.PDFStructureElement
+// pdfkit takes these options on a structure element; its type declarations lag behind.
+type StructOptions = PDFKit.Mixins.StructureElementOptions & {
+  scope?: 'Row' | 'Column' | 'Both'
+  bbox?: [number, number, number, number]
+}
+
+const require = createRequire(import.meta.url)
+const FONT_FILES = {
+  regular: require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf'),
+  bold: require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf'),
+}
+// Read once per process. pdfkit parses a font file for each document and fontkit then decodes its
+// layout tables again, which was most of a document's drawing time; so the parsed fonts are kept from
+// the first document and handed to the next (pdfkit takes a parsed fontkit font in place of bytes).
+// Sharing is safe: each document makes its own subset, and a render never waits between its steps.
+type FontSource = Buffer | object
+let fonts: Promise<{ regular: FontSource; bold: FontSource }> | undefined
+let parsedFonts: { regular: object; bold: object } | undefined
+function loadFonts() {
+  fonts ??= Promise.all([readFile(FONT_FILES.regular), readFile(FONT_FILES.bold)]).then(
+    ([regular, bold]) => ({ regular, bold }),
+  )
+  return parsedFonts ?? fonts
+}
+function keepParsedFonts(doc: Doc): void {
+  if (parsedFonts) return
+  const parsed = (name: string) =>
+    (doc.font(name) as Doc & { _font?: { font?: { layout?: unknown } } })._font?.font
+  const regular = parsed('regular')
+  const bold = parsed('bold')
+  // Only if pdfkit still keeps them where it did; otherwise each document parses its own, more slowly.
+  if (typeof regular?.layout === 'function' && typeof bold?.layout === 'function')
+    parsedFonts = { regular, bold }
+}
+
+const MM = 72 / 25.4
+const PAGE = { width: 595.28, height: 841.89 }
+const MARGIN = { left: 20 * MM, right: 20 * MM, top: 24 * MM, bottom: 26 * MM }
+const CONTENT_WIDTH = PAGE.width - MARGIN.left - MARGIN.right
+const CONTENT_BOTTOM = PAGE.height - MARGIN.bottom
+
+// GOV.UK's text, secondary text and border colours.
+const BLACK = '#0b0c0c'
+const GREY = '#505a5f'
+const RULE = '#b1b4b6'
+
+type Style = { font: 'regular' | 'bold'; size: number; leading: number; color: string }
+const BODY: Style = { font: 'regular', size: 10.5, leading: 15, color: BLACK }
+const HINT: Style = { ...BODY, color: GREY }
+const LABEL: Style = { ...BODY, font: 'bold' }
+const CELL: Style = { font: 'regular', size: 9, leading: 12.5, color: BLACK }
+const HEADER_CELL: Style = { ...CELL, font: 'bold' }
+const CAPTION: Style = { font: 'bold', size: 11.5, leading: 16, color: BLACK }
+const CONTINUED: Style = { font: 'regular', size: 9, leading: 13, color: GREY }
+const CONTINUED_LABEL: Style = { ...LABEL, color: GREY }
+const PHOTO_CAPTION: Style = { font: 'regular', size: 9.5, leading: 13, color: GREY }
+const HEADINGS: Record<1 | 2 | 3, Style & { before: number; after: number }> = {
+  1: { font: 'bold', size: 20, leading: 25, color: BLACK, before: 0, after: 10 },
+  2: { font: 'bold', size: 15, leading: 20, color: BLACK, before: 18, after: 8 },
+  3: { font: 'bold', size: 12, leading: 16, color: BLACK, before: 12, after: 4 },
+}
+const FURNITURE = { font: 'regular', size: 8, color: GREY } as const
+const MARKING = { font: 'bold', size: 9, color: BLACK } as const
+
+const BLOCK_GAP = 10
+const FIELD_LABEL_WIDTH = CONTENT_WIDTH * 0.34
+const FIELD_GAP = 14
+const ROW_PADDING = 5
+const CELL_PADDING = 4
+const PHOTO_MAX_HEIGHT = 60 * MM
+const SIGNATURE_LINE_HEIGHT = 46
+// A row of up to this many lines moves to the next page whole rather than being split.
+const KEEP_TOGETHER_LINES = 6
+
+/** The model as a tagged A4 PDF: the same model always gives the same bytes. */
+export async function renderPdf(model: DocumentModel): Promise<Buffer> {
+  const fonts = await loadFonts()
+  const images = new Map<ImageBlock, Buffer>()
+  for (const block of model.blocks) if (block.kind === 'image') images.set(block, await imageForPdf(block))
+  const doc = new PDFDocument({
+    size: [PAGE.width, PAGE.height],
+    margins: MARGIN,
+    bufferPages: true,
+    tagged: true,
+    lang: model.language,
+    displayTitle: true,
+    pdfVersion: '1.7',
+    info: {
+      Title: model.title,
+      Subject: `${model.furniture}. Content hash (SHA-256): ${model.contentHash}`,
+      Keywords: `sha256:${model.contentHash}`,
+      Creator: 'Adoption Support',
+      CreationDate: model.createdAt,
+      ModDate: model.createdAt,
+    },
+  })
+  escapeXmpInfo(doc)
+  const chunks: Buffer[] = []
+  doc.on('data', (chunk: Buffer) => chunks.push(chunk))
+  const finished = new Promise<Buffer>((resolve, reject) => {
+    doc.on('end', () => resolve(Buffer.concat(chunks)))
+    doc.on('error', reject)
+  })
+  doc.registerFont('regular', fonts.regular as Buffer)
+  doc.registerFont('bold', fonts.bold as Buffer)
+  // Opened in a fixed order, so that their resource names and subset tags are always the same.
+  doc.font('regular').font('bold')
+  keepParsedFonts(doc)
+
+  const writer = new Writer(doc, images)
+  for (const block of model.blocks) writer.block(block)
+  writer.finish()
+  drawFurniture(doc, model)
+  doc.end()
+  return finished
+}
+
+class Writer {
+  private y = MARGIN.top
+  private readonly root: Struct
+  private section: PDFKit.PDFOutline | undefined
+  private breakPending = false
+  private readonly doc: Doc
+  private readonly images: Map<ImageBlock, Buffer>
+
+  constructor(doc: Doc, images: Map<ImageBlock, Buffer>) {
+    this.doc = doc
+    this.images = images
+    this.root = doc.struct('Document')
+    doc.addStructure(this.root)
+  }
+
+  block(block: Block): void {
+    // A page break waits for something to go on the next page: none at the end, none twice.
+    if (block.kind === 'pageBreak') {
+      this.breakPending = true
+      return
+    }
+    if (this.breakPending && !this.atTop) this.newPage()
+    this.breakPending = false
+    switch (block.kind) {
+      case 'heading':
+        this.heading(block.level, block.text)
+        break
+      case 'paragraph':
+        this.paragraph(block.text, block.tone === 'hint' ? HINT : BODY)
+        break
+      case 'fields':
+        this.fields(block.rows)
+        break
+      case 'list':
+        this.list(block.items)
+        break
+      case 'table':
+        this.table(block.caption, block.header, block.rows)
+        break
+      case 'image':
+        this.image(block)
+        break
+      case 'signature':
+        this.signature(block.intro, block.lines)
+        break
+    }
+  }
+
+  finish(): void {
+    this.root.end()
+  }
+
+  private get atTop(): boolean {
+    return this.y <= MARGIN.top + 0.01
+  }
+
+  private room(): number {
+    return CONTENT_BOTTOM - this.y
+  }
+
+  private newPage(): void {
+    this.doc.addPage()
+    this.y = MARGIN.top
+  }
+
+  /** Space between blocks, dropped at the top of a page. */
+  private gap(points: number): void {
+    if (!this.atTop) this.y += points
+  }
+
+  private struct(role: string, options: StructOptions = {}, parent: Struct = this.root): Struct {
+    const element = this.doc.struct(role, options as PDFKit.Mixins.StructureElementOptions)
+    parent.add(element)
+    return element
+  }
+
+  /** Draws into the element's content on the current page. */
+  private tagged(element: Struct, role: string, draw: () => void): void {
+    const content = this.doc.markStructureContent(role)
+    draw()
+    this.doc.endMarkedContent()
+    element.add(content)
+  }
+
+  /** Drawn but not part of the text: a rule, a repeated header. Never nested. */
+  private artifact(draw: () => void, type: 'Layout' | 'Pagination' = 'Layout'): void {
+    this.doc.markContent('Artifact', { type })
+    draw()
+    this.doc.endMarkedContent()
+  }
+
+  private use(style: Style): void {
+    this.doc.font(style.font).fontSize(style.size).fillColor(style.color)
+  }
+
+  private wrap(text: string, style: Style, width: number): string[] {
+    return wrapText(this.doc, text, style, width)
+  }
+
+  private drawLines(lines: string[], style: Style, x: number, y: number): void {
+    this.use(style)
+    // pdfkit puts the top of the font's ascender at y: centre the glyphs in the line's height.
+    const offset = (style.leading - this.doc.currentLineHeight()) / 2
+    lines.forEach((line, i) => {
+      if (line) this.doc.text(line, x, y + offset + i * style.leading, { lineBreak: false })
+    })
+  }
+
+  /**
+   * Lines of one element from here on, over as many pages as they need; never one line alone at the
+   * foot of a page when more follow.
+   */
+  private flow(element: Struct, role: string, lines: string[], style: Style, x: number): void {
+    let start = 0
+    while (start < lines.length) {
+      let fits = Math.floor(this.room() / style.leading)
+      const left = lines.length - start
+      if (fits < 1 || (start === 0 && fits < Math.min(2, left))) {
+        this.newPage()
+        continue
+      }
+      if (fits < left && left - fits === 1 && fits > 2) fits--
+      const slice = lines.slice(start, start + fits)
+      this.tagged(element, role, () => this.drawLines(slice, style, x, this.y))
+      this.y += slice.length * style.leading
+      start += slice.length
+      if (start < lines.length) this.newPage()
+    }
+  }
+
+  private heading(level: 1 | 2 | 3, text: string): void {
+    const style = HEADINGS[level]
+    const lines = this.wrap(text, style, CONTENT_WIDTH)
+    this.gap(style.before)
+    // A heading keeps the first lines of what follows it on its page.
+    if (lines.length * style.leading + style.after + 3 * BODY.leading > this.room()) this.newPage()
+    if (level === 2) this.section = this.doc.outline.addItem(text, { fit: true } as object)
+    if (level === 3) (this.section ?? this.doc.outline).addItem(text, { fit: true } as object)
+    const element = this.struct(`H${level}`)
+    this.flow(element, `H${level}`, lines, style, MARGIN.left)
+    element.end()
+    this.y += style.after
+  }
+
+  private paragraph(text: string, style: Style): void {
+    const element = this.struct('P')
+    this.flow(element, 'P', this.wrap(text, style, CONTENT_WIDTH), style, MARGIN.left)
+    element.end()
+    this.y += BLOCK_GAP
+  }
+
+  private list(items: string[]): void {
+    if (items.length === 0) return
+    const list = this.struct('L')
+    const indent = 16
+    for (const item of items) {
+      const lines = this.wrap(item, BODY, CONTENT_WIDTH - indent)
+      if (this.room() < Math.min(2, lines.length) * BODY.leading) this.newPage()
+      const listItem = this.struct('LI', {}, list)
+      const label = this.struct('Lbl', {}, listItem)
+      this.tagged(label, 'Lbl', () => this.drawLines(['•'], BODY, MARGIN.left + 3, this.y))
+      label.end()
+      const body = this.struct('LBody', {}, listItem)
+      this.flow(body, 'LBody', lines, BODY, MARGIN.left + indent)
+      body.end()
+      listItem.end()
+      this.y += 3
+    }
+    list.end()
+    this.y += BLOCK_GAP - 3
+  }
+
+  /** Questions and answers, as a table of rows each headed by its question. */
+  private fields(rows: { label: string; value: string }[]): void {
+    if (rows.length === 0) return
+    const table = this.struct('Table')
+    const body = this.struct('TBody', {}, table)
+    const valueX = MARGIN.left + FIELD_LABEL_WIDTH + FIELD_GAP
+    const valueWidth = CONTENT_WIDTH - FIELD_LABEL_WIDTH - FIELD_GAP
+    for (const row of rows) {
+      const tr = this.struct('TR', {}, body)
+      this.row(
+        [
+          {
+            element: this.struct('TH', { scope: 'Row' }, tr),
+            role: 'TH',
+            lines: this.wrap(row.label, LABEL, FIELD_LABEL_WIDTH),
+            style: LABEL,
+            x: MARGIN.left,
+            continued: this.wrap(`${row.label} (continued)`, CONTINUED_LABEL, FIELD_LABEL_WIDTH),
+          },
+          {
+            element: this.struct('TD', {}, tr),
+            role: 'TD',
+            lines: this.wrap(row.value, BODY, valueWidth),
+            style: BODY,
+            x: valueX,
+          },
+        ],
+        ROW_PADDING,
+        BODY.leading,
+      )
+      tr.end()
+    }
+    body.end()
+    table.end()
+    this.y += BLOCK_GAP + 4
+  }
+
+  private table(caption: string, header: string[], rows: string[][]): void {
+    const widths = columnWidths(this.doc, header, rows)
+    const xs = widths.map((_, i) => MARGIN.left + widths.slice(0, i).reduce((a, b) => a + b, 0))
+    const cells = (texts: string[], style: Style) =>
+      widths.map((width, i) => ({
+        lines: this.wrap(texts[i] ?? '', style, width - 2 * CELL_PADDING),
+        style,
+        x: (xs[i] ?? 0) + CELL_PADDING,
+      }))
+    const headerCells = cells(header, HEADER_CELL)
+    const headerHeight = rowHeight(headerCells, CELL_PADDING, CELL.leading)
+    const captionLines = this.wrap(caption, CAPTION, CONTENT_WIDTH)
+    const firstRowHeight = rows[0] ? rowHeight(cells(rows[0], CELL), CELL_PADDING, CELL.leading) : 0
+    // The caption, the header and the first row start on the same page.
+    if (captionLines.length * CAPTION.leading + 4 + headerHeight + firstRowHeight > this.room())
+      this.newPage()
+
+    const table = this.struct('Table')
+    const captionElement = this.struct('Caption', {}, table)
+    this.flow(captionElement, 'Caption', captionLines, CAPTION, MARGIN.left)
+    captionElement.end()
+    this.y += 4
+
+    // On a page the table runs onto, the header is drawn again as an artifact: it was read out once.
+    const drawHeader = (tr?: Struct) => {
+      const top = this.y
+      for (const cell of headerCells) {
+        const draw = () => this.drawLines(cell.lines, cell.style, cell.x, top + CELL_PADDING)
+        if (tr) {
+          const th = this.struct('TH', { scope: 'Column' }, tr)
+          this.tagged(th, 'TH', draw)
+          th.end()
+        } else this.artifact(draw, 'Pagination')
+      }
+      this.y = top + headerHeight
+      this.rule(this.y, BLACK, 1)
+    }
+    const head = this.struct('THead', {}, table)
+    const headerRow = this.struct('TR', {}, head)
+    drawHeader(headerRow)
+    headerRow.end()
+    head.end()
+
+    // A table with no rows yet is its caption and header alone.
+    if (rows.length > 0) {
+      const body = this.struct('TBody', {}, table)
+      // Named again on each page the table runs onto, for whoever reads the printed page.
+      const continued = this.wrap(`${caption} (continued)`, CONTINUED, CONTENT_WIDTH)
+      const repeatHeader = () => {
+        const top = this.y
+        this.artifact(() => this.drawLines(continued, CONTINUED, MARGIN.left, top), 'Pagination')
+        this.y = top + continued.length * CONTINUED.leading + 2
+        drawHeader()
+      }
+      const repeatHeight = continued.length * CONTINUED.leading + 2 + headerHeight
+      for (const row of rows) {
+        const tr = this.struct('TR', {}, body)
+        this.row(
+          cells(row, CELL).map((cell) => ({ ...cell, element: this.struct('TD', {}, tr), role: 'TD' })),
+          CELL_PADDING,
+          CELL.leading,
+          { height: repeatHeight, draw: repeatHeader },
+        )
+        tr.end()
+      }
+      body.end()
+    }
+    table.end()
+    this.y += BLOCK_GAP + 4
+  }
+
+  /**
+   * One row of cells side by side, with a thin rule under it. A short row that does not fit moves to
+   * the next page whole; a long one is split between lines, the cells continuing side by side.
+   */
+  private row(
+    cells: {
+      element: Struct
+      role: string
+      lines: string[]
+      style: Style
+      x: number
+      /** Drawn, as an artifact, beside the rest of a row that runs onto another page. */
+      continued?: string[]
+    }[],
+    padding: number,
+    leading: number,
+    header?: { height: number; draw: () => void },
+  ): void {
+    const total = Math.max(1, ...cells.map((cell) => cell.lines.length))
+    const pageTop = () => {
+      this.newPage()
+      header?.draw()
+    }
+    const freshRoom = CONTENT_BOTTOM - MARGIN.top - (header?.height ?? 0)
+    const height = 2 * padding + total * leading
+    if (height > this.room() && total <= KEEP_TOGETHER_LINES && height <= freshRoom) pageTop()
+    let start = 0
+    while (start < total) {
+      let fits = Math.floor((this.room() - 2 * padding) / leading)
+      const left = total - start
+      if (fits < 1 || (start === 0 && fits < Math.min(3, left))) {
+        pageTop()
+        continue
+      }
+      if (fits < left && left - fits === 1 && fits > 2) fits--
+      const end = Math.min(total, start + fits)
+      const top = this.y + padding
+      for (const cell of cells) {
+        const slice = cell.lines.slice(start, end)
+        if (slice.some(Boolean))
+          this.tagged(cell.element, cell.role, () => this.drawLines(slice, cell.style, cell.x, top))
+        else if (start > 0 && cell.continued) {
+          const lines = cell.continued
+          this.artifact(() => this.drawLines(lines, CONTINUED_LABEL, cell.x, top), 'Pagination')
+        }
+      }
+      this.y = top + (end - start) * leading + padding
+      start = end
+      if (start < total) pageTop()
+    }
+    for (const cell of cells) cell.element.end()
+    this.rule(this.y, RULE, 0.75)
+  }
+
+  private rule(y: number, color: string, width: number): void {
+    this.artifact(() => {
+      this.doc
+        .save()
+        .lineWidth(width)
+        .strokeColor(color)
+        .moveTo(MARGIN.left, y)
+        .lineTo(MARGIN.left + CONTENT_WIDTH, y)
+        .stroke()
+        .restore()
+    })
+  }
+
+  private image(block: ImageBlock): void {
+    const { width, height } = drawnSize(block)
+    const captionLines = this.wrap(block.caption, PHOTO_CAPTION, CONTENT_WIDTH)
+    // The photo and its caption stay together.
+    if (height + 6 + captionLines.length * PHOTO_CAPTION.leading > this.room()) this.newPage()
+    const x = MARGIN.left
+    const y = this.y
+    const figure = this.struct('Figure', { alt: block.alt, bbox: [x, y, x + width, y + height] })
+    const bytes = this.images.get(block) ?? bufferOf(block.bytes)
+    this.tagged(figure, 'Figure', () => this.doc.image(bytes, x, y, { width, height }))
+    figure.end()
+    this.y += height + 6
+    this.paragraph(block.caption, PHOTO_CAPTION)
+  }
+
+  /** The intro, then a line to sign on for each label: all on the page it starts on. */
+  private signature(intro: string, labels: string[]): void {
+    const introLines = this.wrap(intro, BODY, CONTENT_WIDTH)
+    if (introLines.length * BODY.leading + BLOCK_GAP + labels.length * SIGNATURE_LINE_HEIGHT > this.room())
+      this.newPage()
+    const part = this.struct('Div')
+    const introElement = this.struct('P', {}, part)
+    this.flow(introElement, 'P', introLines, BODY, MARGIN.left)
+    introElement.end()
+    this.y += BLOCK_GAP
+    this.use(LABEL)
+    const labelWidth = Math.max(60, ...labels.map((label) => this.doc.widthOfString(label) + 12))
+    for (const label of labels) {
+      // Only a signature block longer than a page ever gets here without room.
+      if (this.room() < SIGNATURE_LINE_HEIGHT) this.newPage()
+      // The label sits on the line, with room above it to write by hand.
+      const baseline = this.y + SIGNATURE_LINE_HEIGHT - 6
+      const element = this.struct('P', {}, part)
+      this.tagged(element, 'P', () =>
+        this.drawLines([label], LABEL, MARGIN.left, baseline - LABEL.leading + 3),
+      )
+      element.end()
+      this.artifact(() => {
+        this.doc
+          .save()
+          .lineWidth(0.75)
+          .strokeColor(BLACK)
+          .moveTo(MARGIN.left + labelWidth, baseline)
+          .lineTo(MARGIN.left + Math.min(CONTENT_WIDTH, labelWidth + 300), baseline)
+          .stroke()
+          .restore()
+      })
+      this.y += SIGNATURE_LINE_HEIGHT
+    }
+    part.end()
+    this.y += BLOCK_GAP
+  }
+}
+
+// The photo's pixel size gives its shape; it is drawn as large as the width and height allowed.
+function drawnSize(block: ImageBlock): { width: number; height: number } {
+  const shape = { width: Math.max(1, block.width), height: Math.max(1, block.height) }
+  const scale = Math.min(CONTENT_WIDTH / shape.width, PHOTO_MAX_HEIGHT / shape.height)
+  return { width: shape.width * scale, height: shape.height * scale }
+}
+
+/**
+ * The photo's bytes as pdfkit should have them. It embeds a JPEG as it is, and an opaque PNG's
+ * compressed pixels as they are, but decodes a PNG with transparency or interlacing pixel by pixel in
+ * JavaScript: 300 ms for one phone-sized photo. Those are flattened onto the white page by sharp
+ * first, at no more pixels than printing at 300 dpi needs.
+ */
+async function imageForPdf(block: ImageBlock): Promise<Buffer> {
+  const bytes = bufferOf(block.bytes)
+  if (block.mediaType !== 'image/png') return bytes
+  const { hasAlpha, isProgressive } = await sharp(bytes).metadata()
+  if (!hasAlpha && !isProgressive) return bytes
+  const { width, height } = drawnSize(block)
+  const pixels = (points: number) => Math.ceil((points / 72) * 300)
+  return sharp(bytes)
+    .resize({ width: pixels(width), height: pixels(height), fit: 'inside', withoutEnlargement: true })
+    .flatten({ background: '#ffffff' })
+    .png()
+    .toBuffer()
+}
+
+function bufferOf(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+}
+
+/** The text broken into lines that fit the width: at its own line breaks, then between words. */
+function wrapText(doc: Doc, text: string, style: { font: string; size: number }, width: number): string[] {
+  doc.font(style.font).fontSize(style.size)
+  const space = doc.widthOfString(' ')
+  const lines: string[] = []
+  for (const hardLine of text.split(/\r?\n/)) {
+    let line = ''
+    let lineWidth = 0
+    for (const word of hardLine.split(/[ \t]+/).filter(Boolean)) {
+      // Measured with its trailing space, as pdfkit lays out (and caches) a line's words to draw it.
+      const wordWidth = doc.widthOfString(`${word} `) - space
+      if (line && lineWidth + space + wordWidth <= width) {
+        line += ` ${word}`
+        lineWidth += space + wordWidth
+        continue
+      }
+      if (line) lines.push(line)
+      if (wordWidth <= width) {
+        line = word
+        lineWidth = wordWidth
+        continue
+      }
+      // A word wider than the column (an e-mail address, a long reference) is broken anywhere.
+      const pieces = breakWord(doc, word, width)
+      line = pieces.pop() ?? ''
+      lineWidth = doc.widthOfString(line)
+      lines.push(...pieces)
+    }
+    lines.push(line)
+  }
+  return lines
+}
+
+// A word too wide for the column, in pieces that fit.
+function breakWord(doc: Doc, word: string, width: number): string[] {
+  const pieces: string[] = []
+  let piece = ''
+  for (const char of word) {
+    if (piece && doc.widthOfString(piece + char) > width) {
+      pieces.push(piece)
+      piece = ''
+    }
+    piece += char
+  }
+  pieces.push(piece)
+  return pieces
+}
+
+function rowHeight(cells: { lines: string[] }[], padding: number, leading: number): number {
+  return 2 * padding + Math.max(1, ...cells.map((cell) => cell.lines.length)) * leading
+}
+
+/**
+ * Column widths that fill the page: each column gets its longest word, then what is left is shared in
+ * proportion to how much more each needs to hold its longest cell on one line.
+ */
+function columnWidths(doc: Doc, header: string[], rows: string[][]): number[] {
+  const measure = (style: Style, text: string) => {
+    doc.font(style.font).fontSize(style.size)
+    const words = text.split(/\s+/).filter(Boolean)
+    return {
+      longest: doc.widthOfString(text),
+      word: Math.max(0, ...words.map((word) => doc.widthOfString(word))),
+    }
+  }
+  const pad = 2 * CELL_PADDING
+  const columns = header.map((text, i) => {
+    const sizes = [measure(HEADER_CELL, text), ...rows.map((row) => measure(CELL, row[i] ?? ''))]
+    // A very long word (an e-mail address) may still be broken rather than take the whole width.
+    const min = Math.min(Math.max(...sizes.map((size) => size.word)), CONTENT_WIDTH / 3) + pad
+    const max = Math.max(...sizes.map((size) => size.longest)) + pad
+    return { min, max: Math.max(min, max) }
+  })
+  const sumMin = columns.reduce((sum, column) => sum + column.min, 0)
+  const sumMax = columns.reduce((sum, column) => sum + column.max, 0)
+  if (sumMax <= CONTENT_WIDTH) return columns.map((column) => (column.max / sumMax) * CONTENT_WIDTH)
+  if (sumMin >= CONTENT_WIDTH) return columns.map((column) => (column.min / sumMin) * CONTENT_WIDTH)
+  const spare = CONTENT_WIDTH - sumMin
+  return columns.map((column) => column.min + ((column.max - column.min) / (sumMax - sumMin)) * spare)
+}
+
+/**
+ * On every page: the marking at the top and bottom, and a footer with the version and "Page N of M";
+ * on the first, the content hash. All artifacts: a screen reader has the title and the hash from
+ * the document's metadata and does not need them read out on every page.
+ */
+function drawFurniture(doc: Doc, model: DocumentModel): void {
+  const { start, count } = doc.bufferedPageRange()
+  const right = PAGE.width - MARGIN.right
+  const footerY = PAGE.height - 18 * MM
+  const text = (
+    value: string,
+    style: { font: string; size: number; color: string },
+    x: number,
+    y: number,
+  ) => {
+    doc.font(style.font).fontSize(style.size).fillColor(style.color)
+    doc.text(value, x, y, { lineBreak: false })
+  }
+  const centred = (value: string, style: typeof MARKING, y: number) => {
+    doc.font(style.font).fontSize(style.size)
+    text(value, style, (PAGE.width - doc.widthOfString(value)) / 2, y)
+  }
+  for (let index = start; index < start + count; index++) {
+    doc.switchToPage(index)
+    doc.markContent('Artifact', { type: 'Pagination' })
+    centred(model.marking, MARKING, 9 * MM)
+    if (index === start) {
+      const hash = `Content hash (SHA-256): ${model.contentHash}`
+      text(hash, { ...FURNITURE, size: 7 }, MARGIN.left, 15 * MM)
+    }
+    // The footer's last line sits at footerY; a long one wraps upwards, never cut short, since every
+    // page must say which version it belongs to.
+    const pageNumber = `Page ${index - start + 1} of ${count}`
+    doc.font(FURNITURE.font).fontSize(FURNITURE.size)
+    const numberWidth = doc.widthOfString(pageNumber)
+    const lines = wrapText(doc, model.furniture, FURNITURE, right - MARGIN.left - numberWidth - 12)
+    const leading = FURNITURE.size * 1.3
+    const firstY = footerY - (lines.length - 1) * leading
+    doc.save().lineWidth(0.5).strokeColor(RULE)
+    doc
+      .moveTo(MARGIN.left, firstY - 2 * MM)
+      .lineTo(right, firstY - 2 * MM)
+      .stroke()
+      .restore()
+    for (const [i, line] of lines.entries()) text(line, FURNITURE, MARGIN.left, firstY + i * leading)
+    text(pageNumber, FURNITURE, right - numberWidth, footerY)
+    centred(model.marking, MARKING, PAGE.height - 11 * MM)
+    doc.endMarkedContent()
+  }
+}
+
+// pdfkit copies the title and subject into the XMP metadata without escaping them: a title with an
+// ampersand or an angle bracket would make that XML unreadable. Escape them there, and only there.
+function escapeXmpInfo(doc: Doc): void {
+  const target = doc as Doc & { _addInfo: () => void; info: Record<string, unknown> }
+  const addInfo = target._addInfo
+  target._addInfo = function (this: typeof target) {
+    const info = this.info
+    this.info = Object.fromEntries(
+      Object.entries(info).map(([key, value]) => [key, typeof value === 'string' ? escapeXml(value) : value]),
+    )
+    try {
+      addInfo.call(this)
+    } finally {
+      this.info = info
+    }
+  }
+}
+
+function escapeXml(text: string): string {
+  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`)
+}
