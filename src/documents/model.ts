@@ -67,6 +67,7 @@ export const DOCUMENT_VARIANTS: DocumentVariant[] = ['full', 'birth-family', 're
  * Word file is compared with this. Images give their alt text; a page break gives nothing.
  */
 export function textsOf(model: DocumentModel): Text[] {
+  // biome-ignore lint/suspicious/useIterableCallbackReturn: the switch covers every kind of block
   return model.blocks.flatMap((block): Text[] => {
     switch (block.kind) {
       case 'heading':

@@ -54,7 +54,7 @@ export type SnapshotReview = {
   after: { recommendations: string; visitFrequency: string; by: string | null; at: string } | null
 }
 
-const REVIEW_PART_LABELS = {
+export const REVIEW_PART_LABELS = {
   needsChanged: 'How the child’s and the family’s needs have changed',
   childViews: 'The child’s views',
   adoptersViews: 'The adopters’ views',
@@ -64,7 +64,7 @@ const REVIEW_PART_LABELS = {
   afterBy: 'After-review part written by',
 } as const
 
-const writtenBy = (part: { by: string | null; at: string } | null) =>
+export const writtenBy = (part: { by: string | null; at: string } | null) =>
   part
     ? `${part.by ?? 'Someone no longer here'}, ${formatDate(todayInEngland(new Date(part.at)))}`
     : undefined

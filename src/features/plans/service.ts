@@ -32,6 +32,7 @@ import {
   updateItem,
   writeAnswers,
 } from './content.ts'
+import { recordPlanEvent } from './events.ts'
 
 // Plans: one per child (a sibling group's plans are made together), five sections that each carry
 // a version, every save recorded field by field, numbered versions that never change. A save on a
@@ -850,6 +851,8 @@ export function plansService(db: Db) {
       number: number,
       correlationId: string,
       withContent: WithContent = true as WithContent,
+      /** What the audit log records; a view of the version unless the caller names another event. */
+      auditAs?: { what: string; details: Record<string, unknown> },
     ) {
       if (!Number.isSafeInteger(number)) return null
       const found = await findPlanWithVersion(db, planId, number)
@@ -865,7 +868,8 @@ export function plansService(db: Db) {
               .executeTakeFirstOrThrow()
           ).content
         : undefined
-      await auditView(actor, plan, correlationId, `version ${number}`)
+      if (auditAs) await recordPlanEvent(db, actor, plan, auditAs.what, correlationId, auditAs.details)
+      else await auditView(actor, plan, correlationId, `version ${number}`)
       return {
         plan,
         version: { ...version, content: content as WithContent extends true ? PlanSnapshot : undefined },
