@@ -502,36 +502,42 @@ class Writer {
   /** The intro, then a line to sign on for each label: all on the page it starts on. */
   private signature(intro: string, labels: string[]): void {
     const introLines = this.wrap(intro, BODY, CONTENT_WIDTH)
-    if (introLines.length * BODY.leading + BLOCK_GAP + labels.length * SIGNATURE_LINE_HEIGHT > this.room())
-      this.newPage()
+    // Labels in a column as wide as the longest needs, up to nearly half the page; the lines to sign
+    // on run from there to the margin.
+    this.use(LABEL)
+    const widest = Math.max(0, ...labels.map((label) => this.doc.widthOfString(label)))
+    const column = Math.min(Math.max(60, widest + 12), CONTENT_WIDTH * 0.45)
+    const rows = labels.map((label) => {
+      const lines = this.wrap(label, LABEL, column - 12)
+      return { lines, height: SIGNATURE_LINE_HEIGHT + (lines.length - 1) * LABEL.leading }
+    })
+    const height = rows.reduce((sum, row) => sum + row.height, 0)
+    if (introLines.length * BODY.leading + BLOCK_GAP + height > this.room()) this.newPage()
     const part = this.struct('Div')
     const introElement = this.struct('P', {}, part)
     this.flow(introElement, 'P', introLines, BODY, MARGIN.left)
     introElement.end()
     this.y += BLOCK_GAP
-    this.use(LABEL)
-    const labelWidth = Math.max(60, ...labels.map((label) => this.doc.widthOfString(label) + 12))
-    for (const label of labels) {
+    for (const { lines, height } of rows) {
       // Only a signature block longer than a page ever gets here without room.
-      if (this.room() < SIGNATURE_LINE_HEIGHT) this.newPage()
+      if (this.room() < height) this.newPage()
       // The label sits on the line, with room above it to write by hand.
-      const baseline = this.y + SIGNATURE_LINE_HEIGHT - 6
+      const baseline = this.y + height - 6
       const element = this.struct('P', {}, part)
-      this.tagged(element, 'P', () =>
-        this.drawLines([label], LABEL, MARGIN.left, baseline - LABEL.leading + 3),
-      )
+      const top = baseline - lines.length * LABEL.leading + 3
+      this.tagged(element, 'P', () => this.drawLines(lines, LABEL, MARGIN.left, top))
       element.end()
       this.artifact(() => {
         this.doc
           .save()
           .lineWidth(0.75)
           .strokeColor(BLACK)
-          .moveTo(MARGIN.left + labelWidth, baseline)
-          .lineTo(MARGIN.left + Math.min(CONTENT_WIDTH, labelWidth + 300), baseline)
+          .moveTo(MARGIN.left + column, baseline)
+          .lineTo(MARGIN.left + CONTENT_WIDTH, baseline)
           .stroke()
           .restore()
       })
-      this.y += SIGNATURE_LINE_HEIGHT
+      this.y += height
     }
     part.end()
     this.y += BLOCK_GAP
