@@ -283,7 +283,7 @@ async function writePlan(plans: Services['plans'], worker: Staff, childId: strin
 }
 
 /** The agency, its people, the matched family and the child; the plan written; who to sign in as. */
-async function seed(appServices: Services): Promise<{ userId: string } & SeededPlan> {
+export async function seedLargePlan(appServices: Services): Promise<{ userId: string } & SeededPlan> {
   faker.seed(SEED)
   const { accounts, children, families, allocations, plans } = appServices
   const agencyId = await accounts.addAgency({
@@ -342,7 +342,7 @@ const asHtml = (text: string) => text.replace(/[&"'<>]/g, (character) => HTML_ES
 
 /** Server side: the large plan on a fresh database, and a signed-in session for each connection. */
 export async function planPageTarget(options: TargetOptions): Promise<RunningTarget> {
-  const { app, headerSets, seeded, close } = await signedInApp(options, seed)
+  const { app, headerSets, seeded, close } = await signedInApp(options, seedLargePlan)
   try {
     const { planId, childName, texts } = seeded
     const plan = `/plans/${planId}`

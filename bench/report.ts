@@ -125,10 +125,21 @@ export function summaryTable(sections: Section[]): string {
     row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ')
   const rule = widths.map((width) => '-'.repeat(width)).join('  ')
   const notes = sections.flatMap((section) => [...section.notes, ...failureNotes(section)])
+  const others = sections.flatMap((section) =>
+    section.table
+      ? [
+          '',
+          section.title,
+          section.table.headings.join('  '),
+          ...section.table.rows.map((row) => row.join('  ')),
+        ]
+      : [],
+  )
   return [
     line(HEADINGS),
     rule,
     ...rows.map(line),
+    ...others.map((row) => row.replaceAll('**', '')),
     ...notes.map((note) => `! ${note.replaceAll('**', '')}`),
   ].join('\n')
 }
@@ -167,7 +178,8 @@ export function resultsMarkdown(sections: Section[], info: RunInfo): string {
   ]
   for (const section of sections) {
     parts.push(`### ${section.title}`, ...section.description)
-    parts.push(markdownTable(HEADINGS, section.rows.map(cells)))
+    if (section.rows.length > 0) parts.push(markdownTable(HEADINGS, section.rows.map(cells)))
+    if (section.table) parts.push(markdownTable(section.table.headings, section.table.rows))
     const notes = [...section.notes, ...failureNotes(section)]
     if (notes.length > 0) parts.push(notes.map((note) => `- ${note}`).join('\n'))
   }

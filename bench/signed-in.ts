@@ -22,6 +22,18 @@ export type SignedInApp<T> = {
   close: () => Promise<void>
 }
 
+/** The service's configuration as in production, except that nothing is logged and no demo data. */
+export function benchConfig() {
+  return readConfig({
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'silent',
+    SESSION_SECRET: randomBytes(32).toString('base64url'),
+    SERVICE_URL: 'http://127.0.0.1',
+    MAIL_TRANSPORT: 'folder',
+    DEMO_DATA: 'off',
+  })
+}
+
 /**
  * The application on a fresh database filled by `seed`, configured as in production except that
  * nothing is logged, and `options.sessions` sessions of the person `seed` names, signed in without
@@ -34,14 +46,7 @@ export async function signedInApp<T>(
   const database = await testDatabase()
   let app: FastifyInstance | undefined
   try {
-    const config = readConfig({
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'silent',
-      SESSION_SECRET: randomBytes(32).toString('base64url'),
-      SERVICE_URL: 'http://127.0.0.1',
-      MAIL_TRANSPORT: 'folder',
-      DEMO_DATA: 'off',
-    })
+    const config = benchConfig()
     const appServices = services(database.db, config)
     const built = await buildApp(config, appServices)
     app = built

@@ -22,6 +22,7 @@ import { barometerRoutes } from './features/barometer/routes.ts'
 import { birthFamilyPublicRoutes } from './features/birth-family/public-routes.ts'
 import { birthFamilyRoutes } from './features/birth-family/routes.ts'
 import { childrenRoutes } from './features/children/routes.ts'
+import { documentRoutes } from './features/documents/routes.ts'
 import { familyRoutes } from './features/families/routes.ts'
 import { guidanceRoutes } from './features/guidance/routes.ts'
 import { homeRoutes } from './features/home/routes.ts'
@@ -166,6 +167,7 @@ export async function buildApp(config: Config, services: Services): Promise<Fast
   await app.register(birthFamilyRoutes, { services, config })
   await app.register(birthFamilyPublicRoutes, { services })
   await app.register(photoRoutes, { services })
+  await app.register(documentRoutes, { services })
   await app.register(guidanceRoutes, { services })
   await app.register(accountRoutes, { services })
   await app.register(auditRoutes, { services })

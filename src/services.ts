@@ -7,6 +7,7 @@ import { auditService } from './features/audit/service.ts'
 import { barometerService } from './features/barometer/service.ts'
 import { birthFamilyService } from './features/birth-family/service.ts'
 import { childrenService } from './features/children/service.ts'
+import { documentsService } from './features/documents/service.ts'
 import { familiesService } from './features/families/service.ts'
 import { guidanceService } from './features/guidance/service.ts'
 import { homeService } from './features/home/service.ts'
@@ -31,6 +32,7 @@ export function services(
   const accountsService = accounts(db)
   const plans = plansService(db)
   const reminders = remindersService(db)
+  const photos = photosService(db, plans)
   return {
     db,
     accounts: accountsService,
@@ -42,7 +44,8 @@ export function services(
     staff: staffService(db),
     families: familiesService(db),
     plans,
-    photos: photosService(db, plans),
+    photos,
+    documents: documentsService(db, plans, photos),
     lifecycle: lifecycleService(db, plans),
     reviews: reviewsService(db, plans),
     birthFamily: birthFamilyService(db, plans, config.sessionSecret),

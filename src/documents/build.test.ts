@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import type { Answers, Item } from '../plan/answers.ts'
+import { assertInOrder } from '../../test/support/text.ts'
+import { answersFor } from '../../test/support/written-plan.ts'
+import type { Item } from '../plan/answers.ts'
 import { PLAN, type Question } from '../plan/definition.ts'
 import type { PlanSnapshot } from '../plan/versions.ts'
 import { buildDocument, NOT_PROVIDED } from './build.ts'
@@ -10,32 +12,8 @@ import { type DocumentModel, textsOf } from './model.ts'
 // birth family's variant carries section 4 and nothing that names the child or the adopters.
 
 const MEMBER = '00000000-0000-4000-8000-000000000001'
-
-function answersFor(questions: Question[], prefix: string): Answers {
-  const answers: Answers = {}
-  for (const question of questions) {
-    switch (question.type) {
-      case 'choice':
-        answers[question.key] = question.options[0]?.value ?? null
-        break
-      case 'date':
-        answers[question.key] = '2025-09-01'
-        break
-      case 'money':
-        answers[question.key] = 12_345
-        break
-      case 'networkMember':
-        answers[question.key] = MEMBER
-        break
-      case 'email':
-        answers[question.key] = `${prefix}.${question.key}@example.org`.toLowerCase()
-        break
-      default:
-        answers[question.key] = `Answer ${prefix} ${question.key}`
-    }
-  }
-  return answers
-}
+const writtenAnswers = (questions: Question[], where: string) =>
+  answersFor(questions, where, 'Answer', MEMBER)
 
 function fullSnapshot(): PlanSnapshot {
   const sections: PlanSnapshot['sections'] = {}
@@ -44,12 +22,12 @@ function fullSnapshot(): PlanSnapshot {
     for (const list of section.lists) {
       lists[list.key] = [1, 2].map((n) => ({
         id: list.key === 'members' && n === 1 ? MEMBER : `${section.key}-${list.key}-${n}`,
-        answers: answersFor(list.questions, `${section.key}-${list.key}-${n}`),
+        answers: writtenAnswers(list.questions, `${section.key}-${list.key}-${n}`),
       }))
     }
     sections[section.key] = {
       completed: true,
-      content: { answers: answersFor(section.questions, section.key), lists },
+      content: { answers: writtenAnswers(section.questions, section.key), lists },
     }
   }
   return {
@@ -87,16 +65,6 @@ function built(variant: 'full' | 'birth-family' | 'review', snapshot = fullSnaps
   const outcome = buildDocument({ variant, version, snapshot })
   assert.ok(outcome.ok)
   return outcome.model
-}
-
-/** Each needle found in the texts after the one before. */
-function assertInOrder(texts: string[], needles: string[]) {
-  let at = 0
-  for (const needle of needles) {
-    const found = texts.findIndex((text, index) => index >= at && text.includes(needle))
-    assert.ok(found >= 0, `“${needle}” is missing, or out of order`)
-    at = found
-  }
 }
 
 describe('the document of a plan version', () => {

@@ -3,7 +3,6 @@ import { mock, test } from 'node:test'
 import JSZip from 'jszip'
 import { sampleDocument } from '../../test/support/documents.ts'
 import {
-  assertTextsInOrder,
   convertWithLibreOffice,
   docxParagraphs,
   docxPart,
@@ -12,6 +11,7 @@ import {
   libreOffice,
   NO_LIBREOFFICE,
 } from '../../test/support/docx.ts'
+import { assertInOrder } from '../../test/support/text.ts'
 import { renderDocx } from './docx.ts'
 import { type Block, type DocumentModel, textsOf } from './model.ts'
 
@@ -23,7 +23,7 @@ const startsPage = (xml: string, text: string) =>
 test('every text of the document is in the Word file, in reading order, line breaks kept', async () => {
   const model = await sampleDocument()
   const docx = await renderDocx(model)
-  assertTextsInOrder(await docxText(docx), textsOf(model))
+  assertInOrder(await docxText(docx), textsOf(model), 'the Word file')
   // A value's line break is a line break inside its paragraph, not a new paragraph.
   const paragraphs = await docxParagraphs(docx)
   assert.ok(
@@ -173,7 +173,7 @@ test('page breaks start new pages without empty paragraphs; tables one after ano
   assert.equal(count(xml, '<w:pageBreakBefore/>'), 4)
   for (const text of ['On a new page', 'Sign here', 'After the signature'])
     assert.ok(startsPage(xml, text), text)
-  assertTextsInOrder(await docxText(docx), textsOf(model))
+  assertInOrder(await docxText(docx), textsOf(model), 'the Word file')
 })
 
 test('Word files open in LibreOffice, which makes a PDF of them with their text', {

@@ -64,7 +64,7 @@ export const DOCUMENT_VARIANTS: DocumentVariant[] = ['full', 'birth-family', 're
 
 /**
  * Every piece of text a reader should find, in reading order: what a test extracts from a PDF or a
- * Word file is compared with this. Images give their alt text; a page break gives nothing.
+ * Word file is compared with this. Images give their caption (the alt text is in the file, not its text); a page break gives nothing.
  */
 export function textsOf(model: DocumentModel): Text[] {
   // biome-ignore lint/suspicious/useIterableCallbackReturn: the switch covers every kind of block

@@ -3,15 +3,14 @@ import { before, test } from 'node:test'
 import sharp from 'sharp'
 import { sampleDocument } from '../../test/support/documents.ts'
 import {
-  assertInOrder,
   needsPoppler,
   openPdf,
   pdfInfo,
   pdfPagesAsPng,
   pdfText,
   pdfTextRuns,
-  squeezed,
 } from '../../test/support/pdf.ts'
+import { assertInOrder, squeezed } from '../../test/support/text.ts'
 import type { DocumentModel } from './model.ts'
 import { textsOf } from './model.ts'
 import { renderPdf } from './pdf.ts'

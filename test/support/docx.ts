@@ -90,19 +90,6 @@ export function decodeXml(text: string): string {
   })
 }
 
-/** Each text is found in `haystack`, each after the one before it; the message names the first that is not. */
-export function assertTextsInOrder(haystack: string, texts: string[]): void {
-  let from = 0
-  texts.forEach((text, i) => {
-    const at = haystack.indexOf(text, from)
-    if (at === -1) {
-      const anywhere = haystack.includes(text) ? ' (it is there, but before the text above it)' : ''
-      assert.fail(`text ${i + 1} of ${texts.length} not found in order${anywhere}: ${JSON.stringify(text)}`)
-    }
-    from = at + text.length
-  })
-}
-
 /** LibreOffice's program on PATH (Debian's libreoffice-writer-nogui gives both names), or null. */
 export function libreOffice(): string | null {
   for (const dir of (process.env.PATH ?? '').split(delimiter))

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { Services } from '../../services.ts'
 import { childrenApi } from '../children/api.ts'
+import { documentsApi } from '../documents/routes.ts'
 import { familiesApi } from '../families/api.ts'
 import { plansApi } from '../plans/api.ts'
 import { lifecycleApi } from '../plans/lifecycle-api.ts'
@@ -14,4 +15,5 @@ export async function apiRoutes(app: FastifyInstance, { services }: { services: 
   await app.register(plansApi, { services })
   await app.register(lifecycleApi, { services })
   await app.register(reviewsApi, { services })
+  await app.register(documentsApi, { services })
 }

@@ -26,12 +26,11 @@ export type PhotoSubject = {
 export const DESCRIPTION_MAX = 250
 
 export function photosService(db: Db, plans: PlansService) {
-  /** The child and the adopters of the plan's family, each with their photo if there is one. */
-  /** The child and each adopter, with their photos; `adopters` when the caller has read them already. */
-  async function subjectsOf(
+  /** Whose photos a plan shows: the child, then each adopter of the family, in order. */
+  async function peopleOf(
     plan: PlanHeader,
     known?: { id: string; first_name: string; last_name: string }[],
-  ): Promise<PhotoSubject[]> {
+  ): Promise<Omit<PhotoSubject, 'photo'>[]> {
     const adopters = known
       ? known
       : plan.familyId
@@ -42,7 +41,7 @@ export function photosService(db: Db, plans: PlansService) {
             .orderBy('position')
             .execute()
         : []
-    const subjects = [
+    return [
       {
         key: 'child',
         type: 'child' as const,
@@ -56,6 +55,14 @@ export function photosService(db: Db, plans: PlansService) {
         name: `${adopter.first_name} ${adopter.last_name}`,
       })),
     ]
+  }
+
+  /** The child and each adopter, with their photos; `adopters` when the caller has read them already. */
+  async function subjectsOf(
+    plan: PlanHeader,
+    known?: { id: string; first_name: string; last_name: string }[],
+  ): Promise<PhotoSubject[]> {
+    const subjects = await peopleOf(plan, known)
     const photos = await db
       .selectFrom('photos')
       .select(['id', 'subject_type', 'subject_id', 'description', 'width', 'height'])
@@ -109,6 +116,7 @@ export function photosService(db: Db, plans: PlansService) {
   }
 
   return {
+    peopleOf,
     subjectsOf,
     reachSubject,
 
