@@ -55,6 +55,33 @@ function keepParsedFonts(doc: Doc): void {
     parsedFonts = { regular, bold }
 }
 
+// Each word's shaped glyphs, kept across documents for each font. pdfkit shapes every word it measures
+// or draws with fontkit's OpenType lookups, and keeps the result for one document only; for a large
+// plan that shaping was most of the time. A shaped word depends on the word and the font alone (the
+// parsed fonts are shared, above), and pdfkit never changes a run it has shaped. Bounded: emptied when
+// full, as the words of many plans come and go.
+const SHAPED_WORDS_KEPT = 20_000
+type ShapingFont = { layoutRun?: (text: string) => unknown; layoutCached?: (text: string) => unknown }
+const shapedWords = { regular: new Map<string, unknown>(), bold: new Map<string, unknown>() }
+function shareShapedWords(doc: Doc): void {
+  if (!parsedFonts) return
+  for (const name of ['regular', 'bold'] as const) {
+    const font = (doc.font(name) as Doc & { _font?: ShapingFont })._font
+    const layoutRun = font?.layoutRun
+    if (!font || typeof layoutRun !== 'function' || typeof font.layoutCached !== 'function') continue
+    const kept = shapedWords[name]
+    font.layoutCached = (text: string) => {
+      let run = kept.get(text)
+      if (run === undefined) {
+        run = layoutRun.call(font, text)
+        if (kept.size >= SHAPED_WORDS_KEPT) kept.clear()
+        kept.set(text, run)
+      }
+      return run
+    }
+  }
+}
+
 const MM = 72 / 25.4
 const PAGE = { width: 595.28, height: 841.89 }
 const MARGIN = { left: 20 * MM, right: 20 * MM, top: 24 * MM, bottom: 26 * MM }
@@ -128,6 +155,7 @@ export async function renderPdf(model: DocumentModel): Promise<Buffer> {
   // Opened in a fixed order, so that their resource names and subset tags are always the same.
   doc.font('regular').font('bold')
   keepParsedFonts(doc)
+  shareShapedWords(doc)
 
   const writer = new Writer(doc, images)
   for (const block of model.blocks) writer.block(block)
