@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import type { TestContext } from 'node:test'
 import { promisify } from 'node:util'
 import { getDocument, VerbosityLevel } from 'pdfjs-dist/legacy/build/pdf.mjs'
+import sharp from 'sharp'
 
 // Reading a PDF back in tests: its text with pdf.js (as a screen reader or a search would get it),
 // its pages as pictures and its syntax with poppler (as a printer or a viewer would).
@@ -129,4 +130,11 @@ export async function pdfInfo(
     )
     return { fields, stderr }
   })
+}
+
+/** Fails when a page drawn as PNG has no dark pixel: nothing, or only the faintest grey, on it. */
+export async function assertNotBlank(png: Buffer, what: string): Promise<void> {
+  const { channels } = await sharp(png).stats()
+  const darkest = Math.min(...channels.slice(0, 3).map((channel) => channel.min))
+  assert.ok(darkest < 100, `${what} looks blank (darkest value ${darkest})`)
 }
