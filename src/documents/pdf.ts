@@ -603,26 +603,41 @@ function bufferOf(bytes: Uint8Array): Buffer {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
 }
 
+// Each word's width in each font and size, kept across documents (bounded like the shaped words):
+// wrapping measures every word of every answer, and asking pdfkit lays the word out each time.
+const WORD_WIDTHS_KEPT = 50_000
+const wordWidths = new Map<string, number>()
+function wordWidth(doc: Doc, style: { font: string; size: number }, word: string): number {
+  const key = `${style.font}\u0000${style.size}\u0000${word}`
+  let width = wordWidths.get(key)
+  if (width === undefined) {
+    width = doc.widthOfString(word)
+    if (wordWidths.size >= WORD_WIDTHS_KEPT) wordWidths.clear()
+    wordWidths.set(key, width)
+  }
+  return width
+}
+
 /** The text broken into lines that fit the width: at its own line breaks, then between words. */
 function wrapText(doc: Doc, text: string, style: { font: string; size: number }, width: number): string[] {
   doc.font(style.font).fontSize(style.size)
-  const space = doc.widthOfString(' ')
+  const space = wordWidth(doc, style, ' ')
   const lines: string[] = []
   for (const hardLine of text.split(/\r?\n/)) {
     let line = ''
     let lineWidth = 0
     for (const word of hardLine.split(/[ \t]+/).filter(Boolean)) {
       // Measured with its trailing space, as pdfkit lays out (and caches) a line's words to draw it.
-      const wordWidth = doc.widthOfString(`${word} `) - space
-      if (line && lineWidth + space + wordWidth <= width) {
+      const measured = wordWidth(doc, style, `${word} `) - space
+      if (line && lineWidth + space + measured <= width) {
         line += ` ${word}`
-        lineWidth += space + wordWidth
+        lineWidth += space + measured
         continue
       }
       if (line) lines.push(line)
-      if (wordWidth <= width) {
+      if (measured <= width) {
         line = word
-        lineWidth = wordWidth
+        lineWidth = measured
         continue
       }
       // A word wider than the column (an e-mail address, a long reference) is broken anywhere.
