@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { faker } from '@faker-js/faker/locale/en_GB'
 import type { Answers } from '../src/plan/answers.ts'
 import {
@@ -10,7 +13,9 @@ import {
 } from '../src/plan/definition.ts'
 import type { Actor } from '../src/platform/policy.ts'
 import type { Services } from '../src/services.ts'
-import { measureOnEachDatabase, type ResultRow, type Scenario } from './scenario.ts'
+import { writeReferenceData } from './express-reference.ts'
+import { packageVersion } from './report.ts'
+import { measureOnEachDatabase, measureTarget, type ResultRow, type Scenario } from './scenario.ts'
 import type { RunningTarget } from './server.ts'
 import { addBenchmarkWorker, signedInApp } from './signed-in.ts'
 import type { TargetOptions, TargetPage } from './target.ts'
@@ -30,6 +35,9 @@ const VERSIONS = 10
 /** The p95 the whole-plan page must stay under at BUDGET_CONNECTIONS (issue 4). */
 const BUDGET_P95_MS = 100
 const BUDGET_CONNECTIONS = 20
+/** The whole-plan page's throughput, at least this many times the Express + Nunjucks reference's (issue 7). */
+const BUDGET_VS_CONVENTIONAL = 1.5
+const CONVENTIONAL = 'Express 5 + Nunjucks reference, same HTML'
 const WHOLE_PLAN = 'whole plan'
 
 type Staff = Actor & { kind: 'staff' }
@@ -283,7 +291,9 @@ async function writePlan(plans: Services['plans'], worker: Staff, childId: strin
 }
 
 /** The agency, its people, the matched family and the child; the plan written; who to sign in as. */
-export async function seedLargePlan(appServices: Services): Promise<{ userId: string } & SeededPlan> {
+export async function seedLargePlan(
+  appServices: Services,
+): Promise<{ userId: string; worker: Staff } & SeededPlan> {
   faker.seed(SEED)
   const { accounts, children, families, allocations, plans } = appServices
   const agencyId = await accounts.addAgency({
@@ -327,7 +337,7 @@ export async function seedLargePlan(appServices: Services): Promise<{ userId: st
   )
   if ((await families.match(worker, familyId, childId, 'bench')).outcome !== 'matched')
     throw new Error('the child was not matched')
-  return { userId, ...(await writePlan(plans, worker, childId)) }
+  return { userId, worker, ...(await writePlan(plans, worker, childId)) }
 }
 
 const HTML_ESCAPES: Record<string, string> = {
@@ -342,7 +352,7 @@ const asHtml = (text: string) => text.replace(/[&"'<>]/g, (character) => HTML_ES
 
 /** Server side: the large plan on a fresh database, and a signed-in session for each connection. */
 export async function planPageTarget(options: TargetOptions): Promise<RunningTarget> {
-  const { app, headerSets, seeded, close } = await signedInApp(options, seedLargePlan)
+  const { app, services: appServices, headerSets, seeded, close } = await signedInApp(options, seedLargePlan)
   try {
     const { planId, childName, texts } = seeded
     const plan = `/plans/${planId}`
@@ -379,6 +389,18 @@ export async function planPageTarget(options: TargetOptions): Promise<RunningTar
     for (const page of pages) {
       const sample = await app.inject({ method: 'GET', url: page.path, headers: headerSets[0] })
       sizes.push(`${page.name}: ${(Buffer.byteLength(sample.body) / 1024).toFixed(0)} KiB`)
+      // The Express reference answers the whole-plan page from this page's data, and checks its HTML.
+      if (options.referenceData && page.name.startsWith(WHOLE_PLAN)) {
+        await writeReferenceData(options.referenceData, {
+          app,
+          services: appServices,
+          actor: seeded.worker,
+          planId,
+          number: VERSIONS,
+          html: sample.body,
+          contains: page.contains,
+        })
+      }
     }
     const address = await app.listen({ host: '127.0.0.1', port: 0 })
     return {
@@ -438,12 +460,54 @@ function budgetNote(rows: ResultRow[]): string {
   return `${budget}${reference}: ${verdict}.${aside}`
 }
 
+/**
+ * Whether the whole-plan page meets issue 7's budget against the conventional stack: its requests/s
+ * as a multiple of the Express + Nunjucks reference's at the same number of connections.
+ */
+function conventionalNote(rows: ResultRow[]): string {
+  const budget =
+    `Budget for the whole-plan page: at least ${BUDGET_VS_CONVENTIONAL}× the requests/s of the ` +
+    'Express 5 + Nunjucks reference rendering the same HTML, at the same number of connections'
+  const ratio = (row: ResultRow) =>
+    row.measurement.requestsPerSecond / (row.conventional?.requestsPerSecond ?? Number.NaN)
+  const whole = rows.filter((row) => row.label.includes(WHOLE_PLAN) && row.conventional)
+  if (whole.length === 0) return `${budget}; not measured in this run.`
+  const describe = (row: ResultRow) =>
+    `${row.label.replace(`: ${WHOLE_PLAN}, version ${VERSIONS}`, '')} at ${row.measurement.connections} ` +
+    `(${ratio(row).toFixed(2)}×)`
+  const missed = whole.filter((row) => !(ratio(row) >= BUDGET_VS_CONVENTIONAL))
+  const met = whole.filter((row) => !missed.includes(row))
+  const verdict =
+    missed.length === 0
+      ? `met at every measurement: ${met.map(describe).join('; ')}`
+      : `**missed**: ${missed.map(describe).join('; ')}${met.length > 0 ? `; met: ${met.map(describe).join('; ')}` : ''}`
+  return `${budget}: ${verdict}.`
+}
+
 export const planPageScenario: Scenario = {
   id: 'plan-page',
   title: 'The whole adoption support plan, signed in',
   async run(context) {
-    const { rows, details, notes } = await measureOnEachDatabase('Plan', 'plan-page', context)
-    notes.unshift(budgetNote(rows))
+    // The plan-page target writes the whole-plan page's data here; the reference answers from it.
+    const folder = mkdtempSync(join(tmpdir(), 'bench-reference-'))
+    const referenceData = join(folder, 'whole-plan.json')
+    let measured: Awaited<ReturnType<typeof measureOnEachDatabase>>
+    let conventional: Awaited<ReturnType<typeof measureTarget>>
+    try {
+      measured = await measureOnEachDatabase('Plan', 'plan-page', context, { referenceData })
+      conventional = await measureTarget(CONVENTIONAL, 'express-reference', { referenceData }, context)
+    } finally {
+      rmSync(folder, { recursive: true, force: true })
+    }
+    const { details, notes } = measured
+    const reference = new Map(conventional.rows.map((row) => [row.measurement.connections, row.measurement]))
+    const planRows = measured.rows.map((row) =>
+      row.label.includes(WHOLE_PLAN)
+        ? { ...row, conventional: reference.get(row.measurement.connections) }
+        : row,
+    )
+    const rows = [...conventional.rows, ...planRows]
+    notes.unshift(budgetNote(planRows), conventionalNote(planRows))
     return {
       id: this.id,
       title: this.title,
@@ -466,6 +530,15 @@ export const planPageScenario: Scenario = {
           'the access check and the audit still run on every request. Each connection is a session ' +
           'of its own.',
         `HTML of each page: ${details[1]}.`,
+        `The first rows are the conventional UK-government stack's floor, measured in the same run: ` +
+          `Express ${packageVersion('express')} and Nunjucks ${packageVersion('nunjucks')} set up as a ` +
+          'typical GOV.UK team sets them up (GOV.UK Frontend on the Nunjucks path, the Express ' +
+          'integration, autoescape on, `express.static` for the assets, Express’s defaults otherwise), ' +
+          'answering the whole-plan page from static data captured once from the same plan: no ' +
+          'session, no database, no audit, but the whole page rendered from the same templates on ' +
+          `every request, the table of fields included (${conventional.details.join('; ')}). The ` +
+          'column "vs Express" is the whole-plan page’s requests/s as a multiple of the reference’s ' +
+          'at the same number of connections.',
       ],
       rows,
       notes,

@@ -79,6 +79,12 @@ function share(row: ResultRow): string {
   return `${((row.measurement.requestsPerSecond / row.baseline.requestsPerSecond) * 100).toFixed(1)} %`
 }
 
+/** The whole-plan page's requests/s as a multiple of the Express + Nunjucks reference's. */
+function timesConventional(row: ResultRow): string {
+  if (!row.conventional) return '—'
+  return `${(row.measurement.requestsPerSecond / row.conventional.requestsPerSecond).toFixed(2)}×`
+}
+
 const HEADINGS = [
   'Target',
   'Connections',
@@ -90,9 +96,16 @@ const HEADINGS = [
   'vs bare route',
 ]
 
-function cells(row: ResultRow): string[] {
+/** The column "vs Express" is shown only in tables that have a row to fill it. */
+const withConventional = (rows: ResultRow[]) => rows.some((row) => row.conventional)
+
+function headings(rows: ResultRow[]): string[] {
+  return withConventional(rows) ? [...HEADINGS, 'vs Express'] : HEADINGS
+}
+
+function cells(row: ResultRow, conventional = false): string[] {
   const m = row.measurement
-  return [
+  const all = [
     row.label,
     String(m.connections),
     rate(m.requestsPerSecond),
@@ -102,6 +115,7 @@ function cells(row: ResultRow): string[] {
     failures(m),
     share(row),
   ]
+  return conventional ? [...all, timesConventional(row)] : all
 }
 
 function failureNotes(section: Section): string[] {
@@ -117,8 +131,11 @@ function failureNotes(section: Section): string[] {
 // ---- stdout ----
 
 export function summaryTable(sections: Section[]): string {
-  const rows = sections.flatMap((section) => section.rows.map(cells))
-  const widths = HEADINGS.map((heading, i) =>
+  const measured = sections.flatMap((section) => section.rows)
+  const conventional = withConventional(measured)
+  const rows = measured.map((row) => cells(row, conventional))
+  const columns = headings(measured)
+  const widths = columns.map((heading, i) =>
     Math.max(heading.length, ...rows.map((row) => row[i]?.length ?? 0)),
   )
   const line = (row: string[]) =>
@@ -136,7 +153,7 @@ export function summaryTable(sections: Section[]): string {
       : [],
   )
   return [
-    line(HEADINGS),
+    line(columns),
     rule,
     ...rows.map(line),
     ...others.map((row) => row.replaceAll('**', '')),
@@ -178,7 +195,15 @@ export function resultsMarkdown(sections: Section[], info: RunInfo): string {
   ]
   for (const section of sections) {
     parts.push(`### ${section.title}`, ...section.description)
-    if (section.rows.length > 0) parts.push(markdownTable(HEADINGS, section.rows.map(cells)))
+    if (section.rows.length > 0) {
+      const conventional = withConventional(section.rows)
+      parts.push(
+        markdownTable(
+          headings(section.rows),
+          section.rows.map((row) => cells(row, conventional)),
+        ),
+      )
+    }
     if (section.table) parts.push(markdownTable(section.table.headings, section.table.rows))
     const notes = [...section.notes, ...failureNotes(section)]
     if (notes.length > 0) parts.push(notes.map((note) => `- ${note}`).join('\n'))

@@ -10,7 +10,9 @@ import { readSettings } from './settings.ts'
 
 // `npm run bench`: every benchmark, then a table on stdout and the figures in docs/performance.md.
 // The bare Fastify route is measured first, in the same run, so that each page's throughput can be
-// read as a share of what this machine does with nothing to do. Settings: see bench/settings.ts.
+// read as a share of what this machine does with nothing to do. The plan-page benchmark also
+// measures the conventional stack's floor, an Express + Nunjucks app sending the same whole-plan page
+// from static data (bench/express-reference.ts). Settings: see bench/settings.ts.
 // Timings live here, never in the tests: a test that fails on a slow machine tells nobody anything.
 
 /** Every benchmark but the reference, in the order they run. */
@@ -67,6 +69,8 @@ async function main(): Promise<void> {
   const versions: Record<string, string> = {
     autocannon: packageVersion('autocannon'),
     Fastify: packageVersion('fastify'),
+    'Express (the conventional reference)': packageVersion('express'),
+    Nunjucks: packageVersion('nunjucks'),
     PGlite: packageVersion('@electric-sql/pglite'),
   }
   const target = postgres.target

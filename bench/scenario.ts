@@ -11,6 +11,11 @@ export type ResultRow = {
   measurement: Measurement
   /** The bare Fastify route at the same number of connections, for the throughput ratio. */
   baseline?: Measurement
+  /**
+   * The Express + Nunjucks reference rendering the same HTML at the same number of connections, for
+   * the conventional stack's ratio: only on the rows of the page it renders (bench/express-reference.ts).
+   */
+  conventional?: Measurement
 }
 
 /** A scenario's part of the report: a heading, what was measured, the table, and anything odd. */
@@ -97,11 +102,12 @@ export async function measureOnEachDatabase(
   name: string,
   target: TargetName,
   context: ScenarioContext,
+  options: Omit<TargetOptions, 'sessions' | 'database'> = {},
 ): Promise<{ rows: ResultRow[]; details: string[]; notes: string[] }> {
   const pglite = await measureTarget(
     `${name}, PGlite`,
     target,
-    { database: 'pglite' },
+    { ...options, database: 'pglite' },
     context,
     databaseEnv(),
   )
@@ -112,7 +118,7 @@ export async function measureOnEachDatabase(
   const measured = await measureTarget(
     `${name}, PostgreSQL ${postgres.version}`,
     target,
-    { database: 'postgres' },
+    { ...options, database: 'postgres' },
     context,
     databaseEnv(postgres.url),
   )

@@ -1,4 +1,5 @@
 import { childrenListTarget } from './children-list.ts'
+import { expressReferenceTarget } from './express-reference.ts'
 import { planPageTarget } from './plan-page.ts'
 import { bareFastifyTarget } from './reference.ts'
 import type { ServerMessage, TargetName, TargetOptions, TargetReady } from './target.ts'
@@ -13,6 +14,7 @@ const targets: Record<TargetName, (options: TargetOptions) => Promise<RunningTar
   'bare-fastify': bareFastifyTarget,
   'children-list': childrenListTarget,
   'plan-page': planPageTarget,
+  'express-reference': expressReferenceTarget,
 }
 
 function send(message: ServerMessage): void {

@@ -15,6 +15,7 @@ import type { TargetOptions } from './target.ts'
 
 export type SignedInApp<T> = {
   app: FastifyInstance
+  services: Services
   /** Headers of each connection: a session of its own, as a completed sign-in leaves one. */
   headerSets: Record<string, string>[]
   /** What the seed gave back besides the person signed in. */
@@ -62,6 +63,7 @@ export async function signedInApp<T>(
     }
     return {
       app: built,
+      services: appServices,
       headerSets,
       seeded,
       close: async () => {

@@ -6,12 +6,17 @@ import { fileURLToPath } from 'node:url'
 // which runs here, each have a core of their own instead of taking turns on one event loop.
 // Parent side: start it, check that it answers what it should, stop it.
 
-export type TargetName = 'bare-fastify' | 'children-list' | 'plan-page'
+export type TargetName = 'bare-fastify' | 'children-list' | 'plan-page' | 'express-reference'
 
 export type TargetOptions = {
   /** How many signed-in sessions to make: one for each connection of the largest measurement. */
   sessions: number
   database?: 'pglite' | 'postgres'
+  /**
+   * A file for the whole-plan page's data: the plan-page target writes it, the Express reference
+   * (bench/express-reference.ts) answers the same page from it.
+   */
+  referenceData?: string
 }
 
 /** One address to load, and how to tell it answered right; a name where a server has several. */
