@@ -37,7 +37,8 @@ import { reviewRoutes } from './features/reviews/routes.ts'
 import { signInRoutes } from './features/sign-in/routes.ts'
 import { singleSignOnRoutes } from './features/single-sign-on/routes.ts'
 import { staffRoutes } from './features/staff/routes.ts'
-import { errorHandler, notFound } from './platform/errors.ts'
+import { badAddress, errorHandler, notFound } from './platform/errors.ts'
+import { cleanInput } from './platform/input.ts'
 import { loggerOptions, requestId } from './platform/logging.ts'
 import { measureRequests, metricsRegistry } from './platform/metrics.ts'
 import { authentication, authorisation, csrfProtection } from './platform/pipeline.ts'
@@ -68,6 +69,8 @@ export async function buildApp(config: Config, services: Services): Promise<Fast
     trustProxy: config.trustProxy,
     bodyLimit: 1_048_576,
     return503OnClosing: true,
+    // An address the router cannot read is refused as any other bad request (problem+json or a page).
+    frameworkErrors: badAddress,
   })
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id)
@@ -148,6 +151,7 @@ export async function buildApp(config: Config, services: Services): Promise<Fast
   authentication(app, services, config)
   authorisation(app)
   csrfProtection(app, config)
+  cleanInput(app)
 
   await app.register(operationsRoutes, { services, registry })
   await app.register(pagesRoutes)

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
+import { emptyPageContext } from './views.ts'
 
 // How failures look: problem+json (RFC 9457) for the API, GOV.UK error pages for people. Details of
 // an unexpected error go to the log with the request id, never to the page.
@@ -62,4 +63,19 @@ export function errorHandler(
   return reply
     .code(status)
     .render('errors/problem.njk', { title: 'Sorry, there is a problem with the service' })
+}
+
+/**
+ * An address the router cannot read (bad percent-encoding, an overlong segment): answered as any
+ * other refusal here, problem+json or a page, rather than Fastify's own JSON. Called before the
+ * request's hooks have run, so the page has only the empty context.
+ */
+export function badAddress(_error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (isApiRequest(request)) return sendProblem(reply, 400, 'Bad Request', 'The address is not valid.')
+  // The reply here is Fastify's bare one, without the app's `render`: the views are the server's.
+  const page = request.server.views.render('errors/not-found.njk', {
+    ...emptyPageContext(request),
+    title: 'Page not found',
+  })
+  return reply.code(400).type('text/html; charset=utf-8').send(page)
 }

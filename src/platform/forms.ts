@@ -38,3 +38,12 @@ export function formFields(body: unknown): Record<string, string> {
   }
   return fields
 }
+
+/**
+ * A whole number a page sent back in a hidden field (the version a form was shown at): digits only
+ * and small enough for an integer column, else null. `Number('NaN')`, `'1.5'` or `'1e30'` would
+ * otherwise reach the database and fail there as a 500.
+ */
+export function wholeNumber(value: string | undefined): number | null {
+  return value !== undefined && /^\s*\d{1,9}\s*$/.test(value) ? Number(value) : null
+}

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { formFields, fromFieldErrors } from '../../platform/forms.ts'
+import { formFields, fromFieldErrors, wholeNumber } from '../../platform/forms.ts'
 import { requestedPage } from '../../platform/pagination.ts'
 import { can } from '../../platform/policy.ts'
 import { staff } from '../../platform/request-context.ts'
@@ -143,14 +143,8 @@ export async function childrenRoutes(app: FastifyInstance, { services }: { servi
           dateErrorPart: parsed.dateErrorPart,
         })
       }
-      const version = Number.parseInt(values.version, 10)
-      const result = await children.change(
-        actor,
-        child.id,
-        parsed.details,
-        Number.isNaN(version) ? -1 : version,
-        request.id,
-      )
+      const version = wholeNumber(values.version)
+      const result = await children.change(actor, child.id, parsed.details, version ?? -1, request.id)
       if (result.outcome === 'not-found') return reply.callNotFound()
       if (result.outcome === 'invalid-sibling') {
         return showForm(request, reply, {

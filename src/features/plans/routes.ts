@@ -21,7 +21,7 @@ import { hintsUnder } from '../../plan/guidance.ts'
 import { type PlanStatus, STATUS_NAMES } from '../../plan/lifecycle.ts'
 import { flattenSnapshot, type PlanSnapshot } from '../../plan/versions.ts'
 import { londonTime } from '../../platform/dates.ts'
-import { formFields, fromFieldErrors } from '../../platform/forms.ts'
+import { formFields, fromFieldErrors, wholeNumber } from '../../platform/forms.ts'
 import { can } from '../../platform/policy.ts'
 import { RenderedCache } from '../../platform/rendered-cache.ts'
 import { person } from '../../platform/request-context.ts'
@@ -243,7 +243,7 @@ export async function planRoutes(app: FastifyInstance, { services }: { services:
     if (!actor || !definition || definition.filledElsewhere) return null
     const fields = formFields(request.body)
     const parsed = parseAnswers(definition.questions, fields)
-    return { actor, definition, fields, parsed, baseVersion: Number(fields.version) }
+    return { actor, definition, fields, parsed, baseVersion: wholeNumber(fields.version) ?? -1 }
   }
 
   app.post<{ Params: { id: string; key: string } }>(
@@ -382,7 +382,7 @@ export async function planRoutes(app: FastifyInstance, { services }: { services:
           definition.key,
           list,
           item?.id ?? null,
-          Number(fields.version),
+          wholeNumber(fields.version) ?? -1,
           parsed.answers,
           {
             shared: fields.shared === 'yes',
