@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util'
 import { ZodError } from 'zod'
 import { ConfigError, readConfig } from './config.ts'
+import { BackupError, backUp, restore } from './db/backup.ts'
 import { type DatabaseHandle, migrate, openDatabase } from './db/database.ts'
 import { DatabaseBusyError } from './db/lock.ts'
 import { AccountError, accounts } from './features/accounts/service.ts'
@@ -35,6 +36,11 @@ const USAGE = `Usage: npm run cli -- <command>
                                                                  due now (each once; the app's own
                                                                  instances do this every 15 minutes)
   totp-code SECRET                                               prints the current code for a key
+  backup FILE                                                    saves the embedded database to FILE
+                                                                 (with the service stopped)
+  restore FILE                                                   puts FILE's database in DATA_DIR after
+                                                                 checking it, keeping the old data as
+                                                                 DATA_DIR.before-restore-TIME
 
 Roles: social-worker, team-manager, iro, support-worker, panel-member, decision-maker,
        agency-admin, data-analyst`
@@ -66,6 +72,44 @@ async function withDatabase<T>(work: (handle: DatabaseHandle, applied: string[])
   }
 }
 
+// On PostgreSQL the server's own tools do this better: the CLI says which, and how (docs/adr/0020).
+const POSTGRES_BACKUPS = `On PostgreSQL use the server's own tools (DATABASE_URL as the service has it):
+  backup:   pg_dump --format=custom --no-owner --no-privileges --file=FILE "$DATABASE_URL"
+  restore:  createdb NEW_DB
+            pg_restore --no-owner --no-privileges --exit-on-error --single-transaction --dbname=NEW_DB_URL FILE
+            DATABASE_URL=NEW_DB_URL npm run cli -- audit verify
+            then point the service's DATABASE_URL at NEW_DB_URL (the old database stays as it was)`
+
+async function backupCommand(command: 'backup' | 'restore', files: string[]): Promise<string> {
+  const file = files[0]
+  if (!file || files.length > 1) throw new UsageError(`${command} takes one file name`)
+  const database = readConfig().database
+  if (database.kind === 'postgres') throw new CommandFailed(POSTGRES_BACKUPS)
+  if (command === 'backup') {
+    const saved = await backUp(database.dataDir, file)
+    const rows = Object.values(saved.rows).reduce((sum, n) => sum + n, 0)
+    process.stderr.write(
+      `Backed up ${rows} rows in ${Object.keys(saved.rows).length} tables (${saved.auditEvents} audit events), ` +
+        `at migration ${saved.migrations.at(-1)}\n`,
+    )
+    return file
+  }
+  const restored = await restore(database.dataDir, file)
+  const { manifest } = restored
+  return [
+    `Restored the backup taken at ${manifest.createdAt} by version ${manifest.serviceVersion} into ${database.dataDir}`,
+    `Audit log intact: ${restored.auditEvents} events`,
+    restored.migratedForward.length > 0
+      ? `Migrations applied since the backup: ${restored.migratedForward.join(', ')}`
+      : null,
+    restored.keptAt
+      ? `The data it replaced is kept in ${restored.keptAt}`
+      : 'There was no database there before',
+  ]
+    .filter((line) => line !== null)
+    .join('\n')
+}
+
 async function run(argv: string[]): Promise<string> {
   const { positionals, values } = parseArgs({
     args: argv,
@@ -93,6 +137,9 @@ async function run(argv: string[]): Promise<string> {
 
   if (values.help || command === '' || command === 'help') return USAGE
   if (positionals[0] === 'totp-code' && positionals[1]) return totpCode(positionals[1])
+  if (positionals[0] === 'backup' || positionals[0] === 'restore') {
+    return backupCommand(positionals[0], positionals.slice(1))
+  }
 
   switch (command) {
     case 'agency add':
@@ -181,7 +228,7 @@ try {
     process.stderr.write(`${problems.join('\n')}\n`)
     process.exit(1)
   }
-  const expected = [AccountError, CommandFailed, ConfigError, DatabaseBusyError, ProviderError]
+  const expected = [AccountError, BackupError, CommandFailed, ConfigError, DatabaseBusyError, ProviderError]
   if (expected.some((kind) => error instanceof kind)) {
     process.stderr.write(`${(error as Error).message}\n`)
     process.exit(1)
