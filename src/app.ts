@@ -40,6 +40,7 @@ import { staffRoutes } from './features/staff/routes.ts'
 import { errorHandler, notFound } from './platform/errors.ts'
 import { loggerOptions, requestId } from './platform/logging.ts'
 import { measureRequests, metricsRegistry } from './platform/metrics.ts'
+import { overloadProtection } from './platform/overload.ts'
 import { authentication, authorisation, csrfProtection } from './platform/pipeline.ts'
 import type { Action } from './platform/policy.ts'
 import './platform/request-context.ts'
@@ -124,6 +125,8 @@ export async function buildApp(config: Config, services: Services): Promise<Fast
   app.addHook('onRequest', async (request, reply) => {
     reply.pageContext = emptyPageContext(request)
   })
+  // Past capacity: 503 with Retry-After before any work is done for the request (docs/adr/0021).
+  await overloadProtection(app, config.overload)
 
   await app.register(fastifySwagger, {
     openapi: {
