@@ -41,6 +41,7 @@ import { badAddress, errorHandler, notFound } from './platform/errors.ts'
 import { cleanInput } from './platform/input.ts'
 import { loggerOptions, requestId } from './platform/logging.ts'
 import { measureRequests, metricsRegistry } from './platform/metrics.ts'
+import { overloadProtection } from './platform/overload.ts'
 import { authentication, authorisation, csrfProtection } from './platform/pipeline.ts'
 import type { Action } from './platform/policy.ts'
 import './platform/request-context.ts'
@@ -127,6 +128,8 @@ export async function buildApp(config: Config, services: Services): Promise<Fast
   app.addHook('onRequest', async (request, reply) => {
     reply.pageContext = emptyPageContext(request)
   })
+  // Past capacity: 503 with Retry-After before any work is done for the request (docs/adr/0021).
+  await overloadProtection(app, config.overload)
 
   await app.register(fastifySwagger, {
     openapi: {

@@ -37,3 +37,19 @@ test('reminders are swept every 15 minutes unless told otherwise', () => {
   assert.equal(readConfig({ REMINDER_SWEEP_MINUTES: '5' }).reminderSweepMinutes, 5)
   assert.throws(() => readConfig({ REMINDER_SWEEP_MINUTES: '0' }), /REMINDER_SWEEP_MINUTES/)
 })
+
+test('overload: the event loop check is on at a second, except in tests; memory checks only when set', () => {
+  const plain = readConfig({})
+  assert.equal(plain.overload.maxEventLoopDelayMs, 1000)
+  assert.equal(plain.overload.maxHeapUsedBytes, 0)
+  assert.equal(plain.overload.retryAfterSeconds, 10)
+  assert.equal(readConfig({ NODE_ENV: 'test' }).overload.maxEventLoopDelayMs, 0)
+  const set = readConfig({
+    NODE_ENV: 'test',
+    OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '250',
+    OVERLOAD_MAX_RSS_MB: '512',
+  })
+  assert.equal(set.overload.maxEventLoopDelayMs, 250)
+  assert.equal(set.overload.maxRssBytes, 512 * 1024 * 1024)
+  assert.throws(() => readConfig({ OVERLOAD_RETRY_AFTER_SECONDS: '0' }), /OVERLOAD_RETRY_AFTER_SECONDS/)
+})

@@ -39,6 +39,12 @@ const environment = z.object({
     .min(1)
     .max(24 * 60)
     .default(15),
+  // Overload (docs/adr/0021): past these the service answers 503 with Retry-After until it recovers.
+  // 0 turns a check off. The event loop check is on by default except in tests (see overloadSettings).
+  OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).max(60_000).optional(),
+  OVERLOAD_MAX_HEAP_MB: z.coerce.number().int().min(0).default(0),
+  OVERLOAD_MAX_RSS_MB: z.coerce.number().int().min(0).default(0),
+  OVERLOAD_RETRY_AFTER_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
 })
 
 export type Config = {
@@ -61,6 +67,15 @@ export type Config = {
     | { transport: 'folder'; dir: string; from: string }
     | { transport: 'smtp'; url: string; from: string }
     | { transport: 'notify'; apiKey: string; templateId: string }
+  /** When the service sheds load with 503 and Retry-After (docs/adr/0021); 0 turns a check off. */
+  overload: {
+    maxEventLoopDelayMs: number
+    maxHeapUsedBytes: number
+    maxRssBytes: number
+    retryAfterSeconds: number
+    /** How often the pressure is measured: a second in service, shorter in a test that waits on it. */
+    sampleIntervalMs: number
+  }
 }
 
 const developmentSecret = 'development-only-secret-never-used-in-production-0123456789'
@@ -87,6 +102,20 @@ function mailSettings(env: z.infer<typeof environment>, production: boolean): Co
     return { transport, apiKey: env.NOTIFY_API_KEY ?? '', templateId: env.NOTIFY_TEMPLATE_ID ?? '' }
   }
   return { transport, dir: env.MAIL_DIR ?? join(env.DATA_DIR, 'mail'), from }
+}
+
+const MB = 1024 * 1024
+
+// A test suite on a shared machine blocks its own event loop on purpose (documents, big fixtures),
+// and a stray 503 there would be noise: tests turn the check on when they mean to.
+function overloadSettings(env: z.infer<typeof environment>): Config['overload'] {
+  return {
+    maxEventLoopDelayMs: env.OVERLOAD_MAX_EVENT_LOOP_DELAY_MS ?? (env.NODE_ENV === 'test' ? 0 : 1000),
+    maxHeapUsedBytes: env.OVERLOAD_MAX_HEAP_MB * MB,
+    maxRssBytes: env.OVERLOAD_MAX_RSS_MB * MB,
+    retryAfterSeconds: env.OVERLOAD_RETRY_AFTER_SECONDS,
+    sampleIntervalMs: 1000,
+  }
 }
 
 export function readConfig(source: NodeJS.ProcessEnv = process.env): Config {
@@ -125,5 +154,6 @@ export function readConfig(source: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: env.TRUST_PROXY === 'true',
     reminderSweepMinutes: env.REMINDER_SWEEP_MINUTES,
     mail: mailSettings(env, production),
+    overload: overloadSettings(env),
   }
 }

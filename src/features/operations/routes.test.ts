@@ -12,7 +12,10 @@ describe('operations', () => {
   test('GET /health answers ok when the database does', async () => {
     const response = await t.app.inject({ method: 'GET', url: '/health' })
     assert.equal(response.statusCode, 200)
-    assert.deepEqual(response.json(), { status: 'ok' })
+    const body = response.json()
+    assert.equal(body.status, 'ok')
+    assert.equal(body.pressure.underPressure, false, 'and says how much pressure it is under')
+    assert.equal(typeof body.pressure.eventLoopDelayMs, 'number')
     assert.ok(response.headers['x-request-id'])
   })
 
