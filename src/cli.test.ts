@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test'
 import { PGlite } from '@electric-sql/pglite'
 import { newDataDir } from '../test/support/database.ts'
 import { freePort } from '../test/support/ports.ts'
+import { type ProcessResult, runProcess } from '../test/support/process.ts'
 
 // The operator CLI as operators run it: a separate process, its stdout captured by scripts.
 
@@ -13,23 +14,10 @@ const node = process.execPath
 const cliPath = new URL('./cli.ts', import.meta.url).pathname
 const mainPath = new URL('./main.ts', import.meta.url).pathname
 
-type Result = { code: number | null; stdout: string; stderr: string }
+type Result = ProcessResult
 
 function cli(dataDir: string, ...args: string[]): Promise<Result> {
-  return new Promise((resolve) => {
-    const child = spawn(node, [cliPath, ...args], {
-      env: { ...process.env, DATA_DIR: dataDir, NODE_ENV: 'test' },
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk
-    })
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk
-    })
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
-  })
+  return runProcess(node, [cliPath, ...args], { ...process.env, DATA_DIR: dataDir, NODE_ENV: 'test' })
 }
 
 /** Opens the embedded database directly, as the test's own look behind the CLI's back. */

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { basename, dirname, join } from 'node:path'
@@ -7,6 +6,7 @@ import { after, before, describe, test } from 'node:test'
 import { sql } from 'kysely'
 import { childDetailsFor } from '../../test/support/children.ts'
 import { newDataDir } from '../../test/support/database.ts'
+import { type ProcessResult, runProcess } from '../../test/support/process.ts'
 import { answersFor } from '../../test/support/written-plan.ts'
 import { accounts } from '../features/accounts/service.ts'
 import { childrenService } from '../features/children/service.ts'
@@ -24,26 +24,13 @@ import { DatabaseBusyError } from './lock.ts'
 const node = process.execPath
 const cliPath = new URL('../cli.ts', import.meta.url).pathname
 
-type Result = { code: number | null; stdout: string; stderr: string }
+type Result = ProcessResult
 
 // The embedded database unless a test names a server.
 const { DATABASE_URL: _ignored, ...withoutDatabaseUrl } = process.env
 
 function cli(env: Record<string, string>, ...args: string[]): Promise<Result> {
-  return new Promise((resolve) => {
-    const child = spawn(node, [cliPath, ...args], {
-      env: { ...withoutDatabaseUrl, NODE_ENV: 'test', ...env },
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk
-    })
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk
-    })
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
-  })
+  return runProcess(node, [cliPath, ...args], { ...withoutDatabaseUrl, NODE_ENV: 'test', ...env })
 }
 
 /**
