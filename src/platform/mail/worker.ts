@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { Db } from '../../db/database.ts'
+import { type Repeating, repeatEvery } from '../repeating.ts'
 import { isMailKind, renderMail } from './messages.ts'
 import type { MailTransport } from './transports.ts'
 
@@ -165,46 +166,20 @@ export async function drainMail(options: MailWorkerOptions, stopping = () => fal
   return result
 }
 
-export type MailWorker = {
-  /** Drains now instead of at the next tick (tests; after queueing something urgent). */
-  poke: () => Promise<void>
-  /** No new batch starts; the one in flight is finished before this resolves. */
-  stop: () => Promise<void>
-}
+export type MailWorker = Repeating
 
 /** Drains the outbox every `intervalMs` (default 5 s) until stopped. */
 export function startMailWorker(options: MailWorkerOptions): MailWorker {
   const log = options.log ?? silent
-  const intervalMs = options.intervalMs ?? 5_000
-  let stopped = false
-  let timer: NodeJS.Timeout | undefined
-  let inFlight: Promise<void> = Promise.resolve()
-
-  const tick = (): Promise<void> => {
-    clearTimeout(timer)
-    inFlight = inFlight
-      .then(async () => {
-        if (stopped) return
-        await drainMail(options, () => stopped)
-      })
-      .catch((error: unknown) =>
-        log.error({ error: errorSummary(error) }, 'mail outbox could not be drained'),
-      )
-      .finally(() => {
-        clearTimeout(timer)
-        // Unref'd: the worker alone never keeps the process alive.
-        if (!stopped) timer = setTimeout(tick, intervalMs).unref()
-      })
-    return inFlight
-  }
-  timer = setTimeout(tick, 0).unref()
-
+  const repeating = repeatEvery({
+    intervalMs: options.intervalMs ?? 5_000,
+    run: (stopped) => drainMail(options, stopped).then(() => undefined),
+    onError: (error) => log.error({ error: errorSummary(error) }, 'mail outbox could not be drained'),
+  })
   return {
-    poke: tick,
+    poke: repeating.poke,
     async stop() {
-      stopped = true
-      clearTimeout(timer)
-      await inFlight
+      await repeating.stop()
       options.transport.close?.()
     },
   }
