@@ -13,6 +13,7 @@ import {
 } from '../src/plan/definition.ts'
 import type { Actor } from '../src/platform/policy.ts'
 import type { Services } from '../src/services.ts'
+import { answerMaker, fakerProse, isoDate } from './data/answers.ts'
 import { writeReferenceData } from './express-reference.ts'
 import { packageVersion } from './report.ts'
 import { measureOnEachDatabase, measureTarget, type ResultRow, type Scenario } from './scenario.ts'
@@ -42,149 +43,7 @@ const WHOLE_PLAN = 'whole plan'
 
 type Staff = Actor & { kind: 'staff' }
 
-const NETWORK_ROLES = [
-  'Child’s social worker',
-  'Adoption social worker',
-  'Health visitor',
-  'Virtual school head',
-  'Community paediatrician',
-  'Speech and language therapist',
-  'Designated teacher',
-  'CAMHS clinician',
-  'Independent reviewing officer',
-  'Family support worker',
-  'Educational psychologist',
-  'GP',
-  'Occupational therapist',
-  'Play therapist',
-  'Former foster carer',
-  'Team manager',
-  'Adoption support team lead',
-  'School nurse',
-  'Contact supervisor',
-  'Life story worker',
-]
-
-/** Sentences of English words, in paragraphs, about as long as a social worker writes them. */
-function prose(words: { min: number; max: number }): string {
-  const wanted = faker.number.int(words)
-  const paragraphs: string[] = []
-  let sentences: string[] = []
-  for (let written = 0; written < wanted; ) {
-    const length = Math.min(wanted - written, faker.number.int({ min: 6, max: 22 }))
-    const text = faker.word.words(length)
-    sentences.push(`${text.charAt(0).toUpperCase()}${text.slice(1)}.`)
-    written += length
-    if (sentences.length === 5) {
-      paragraphs.push(sentences.join(' '))
-      sentences = []
-    }
-  }
-  if (sentences.length > 0) paragraphs.push(sentences.join(' '))
-  return paragraphs.join('\n\n')
-}
-
-const isoDate = (from: string, to: string) => faker.date.between({ from, to }).toISOString().slice(0, 10)
-const pounds = (min: number, max: number) => faker.number.int({ min, max }) * 100
-
-/** One of the options the plan's definition gives a choice question. */
-function choose(questions: { key: string; type: string; options?: { value: string }[] }[], key: string) {
-  const question = questions.find((candidate) => candidate.key === key)
-  if (!question?.options) throw new Error(`${key} is not a choice in the plan's definition`)
-  return faker.helpers.arrayElement(question.options).value
-}
-
-/** The answers, checked against the definition: every question of the list, and nothing else. */
-function complete(list: ListDefinition, answers: Answers): Answers {
-  const keys = list.questions.map((question) => question.key).sort()
-  if (JSON.stringify(Object.keys(answers).sort()) !== JSON.stringify(keys)) {
-    throw new Error(
-      `The benchmark's ${list.key} do not answer the definition's questions: ${keys.join(', ')}`,
-    )
-  }
-  return answers
-}
-
-function networkMember(list: ListDefinition, index: number): Answers {
-  return complete(list, {
-    name: faker.person.fullName(),
-    role: NETWORK_ROLES[index % NETWORK_ROLES.length] as string,
-    organisation: `${faker.location.county()} ${faker.helpers.arrayElement(['County Council', 'NHS Trust', 'Primary School', 'Adoption Agency'])}`,
-    phone: `01632 960 ${faker.string.numeric(3)}`,
-    email: faker.internet.email({ provider: 'example.org' }).toLowerCase(),
-    responsibility: prose({ min: 15, max: 45 }),
-    confirmedOn: isoDate('2026-01-01', '2026-10-31'),
-  })
-}
-
-function need(list: ListDefinition, memberIds: string[]): Answers {
-  const provider = faker.datatype.boolean(0.6) ? faker.helpers.arrayElement(memberIds) : null
-  const startOn = isoDate('2026-06-01', '2027-06-01')
-  const funding = choose(list.questions, 'funding')
-  return complete(list, {
-    area: choose(list.questions, 'area'),
-    description: prose({ min: 40, max: 120 }),
-    expected: choose(list.questions, 'expected'),
-    support: prose({ min: 30, max: 100 }),
-    providerMemberId: provider,
-    providerOrganisation: provider ? null : `${faker.location.county()} adoption support team`,
-    startOn,
-    endOn: faker.datatype.boolean(0.5) ? isoDate(startOn, '2028-12-31') : null,
-    frequency: faker.helpers.arrayElement(['Weekly for 12 weeks', 'Every month', 'Each school term', 'Once']),
-    review: faker.helpers.arrayElement([
-      'At each child care review',
-      'By the adoption support team every year',
-      'When the child starts secondary school',
-    ]),
-    funding,
-    fundAmount: funding === 'asgsf' ? pounds(500, 5_000) : null,
-    status: choose(list.questions, 'status'),
-  })
-}
-
-function stayingInTouch(list: ListDefinition): Answers {
-  return complete(list, {
-    person: faker.helpers.arrayElement(['Birth mother', 'Birth father', 'Grandmother', 'Older brother']),
-    relationship: faker.helpers.arrayElement(['Mother', 'Father', 'Maternal grandmother', 'Half-brother']),
-    kind: choose(list.questions, 'kind'),
-    frequency: faker.helpers.arrayElement(['Twice a year', 'Once a year', 'Every three months']),
-    supportedBy: 'Letterbox coordinator',
-    reviewOn: isoDate('2027-01-01', '2027-12-31'),
-  })
-}
-
-function payment(list: ListDefinition): Answers {
-  const startOn = isoDate('2026-06-01', '2027-01-01')
-  return complete(list, {
-    kind: choose(list.questions, 'kind'),
-    amount: pounds(100, 3_000),
-    frequency: choose(list.questions, 'frequency'),
-    startOn,
-    endOn: isoDate(startOn, '2029-01-01'),
-    paidBy: 'The agency',
-    reviewOn: isoDate('2027-01-01', '2027-12-31'),
-  })
-}
-
-function birthRelative(list: ListDefinition): Answers {
-  return complete(list, {
-    relative: faker.helpers.arrayElement(['Birth mother', 'Birth father', 'Maternal grandmother']),
-    relationship: faker.helpers.arrayElement(['Mother', 'Father', 'Grandmother']),
-    support: prose({ min: 30, max: 80 }),
-    providedBy: `${faker.location.county()} birth family support service`,
-  })
-}
-
-/** Every question of a section answered: narratives at length, choices from the definition. */
-function sectionAnswers(section: SectionDefinition): Answers {
-  return Object.fromEntries(
-    section.questions.map((question) => {
-      if (question.type === 'narrative') return [question.key, prose({ min: 120, max: 350 })]
-      if (question.type === 'choice') return [question.key, choose(section.questions, question.key)]
-      throw new Error(`The benchmark has no answer to a ${question.type} question (${question.key})`)
-    }),
-  )
-}
+const make = answerMaker(fakerProse)
 
 const section = (key: SectionKey) => sectionDefinition(key) as SectionDefinition
 const list = (key: SectionKey, listKey: string) => listDefinition(section(key), listKey) as ListDefinition
@@ -233,37 +92,37 @@ async function writePlan(plans: Services['plans'], worker: Staff, childId: strin
     taken = version.number
   }
 
-  const members = await addItems('network', 'members', NETWORK_MEMBERS, networkMember)
+  const members = await addItems('network', 'members', NETWORK_MEMBERS, make.networkMember)
   const memberIds = members.map((member) => member.id)
   await takeVersion('The professional network, first draft')
 
-  const childAnswers = sectionAnswers(section('child'))
+  const childAnswers = make.sectionAnswers(section('child'))
   await answer('child', childAnswers)
   await takeVersion('All about the child, first draft')
   const needs = (key: SectionKey) =>
-    addItems(key, 'needs', NEEDS_PER_SECTION / 2, (definition) => need(definition, memberIds))
+    addItems(key, 'needs', NEEDS_PER_SECTION / 2, (definition) => make.need(definition, memberIds))
   await needs('child')
   await takeVersion('The child’s needs now')
   const childNeeds = await needs('child')
   await takeVersion('The child’s needs later')
-  await addItems('child', 'stayingInTouch', STAYING_IN_TOUCH, stayingInTouch)
+  await addItems('child', 'stayingInTouch', STAYING_IN_TOUCH, make.stayingInTouch)
   await takeVersion('Staying in touch agreed')
-  const adoptersAnswers = sectionAnswers(section('adopters'))
+  const adoptersAnswers = make.sectionAnswers(section('adopters'))
   await answer('adopters', adoptersAnswers)
   await takeVersion('All about the adopters, first draft')
   await needs('adopters')
   await takeVersion('The family’s needs')
   const adopterNeeds = await needs('adopters')
-  await addItems('adopters', 'financialSupport', PAYMENTS, payment)
+  await addItems('adopters', 'financialSupport', PAYMENTS, make.payment)
   await takeVersion('Financial support agreed')
-  const relatives = await addItems('birth-family', 'relatives', BIRTH_RELATIVES, birthRelative)
+  const relatives = await addItems('birth-family', 'relatives', BIRTH_RELATIVES, make.birthRelative)
   await takeVersion('Support to the birth family')
 
   // A second draft of two answers, then every section marked complete: the task list then links to
   // each section's check-your-answers page, as it does for a finished plan.
-  const whoTheyAre = prose({ min: 200, max: 350 })
+  const whoTheyAre = fakerProse({ min: 200, max: 350 })
   await answer('child', { ...childAnswers, whoTheyAre })
-  const adoptersViews = prose({ min: 120, max: 250 })
+  const adoptersViews = fakerProse({ min: 120, max: 250 })
   await answer('adopters', { ...adoptersAnswers, adoptersViews })
   for (const definition of PLAN.filter((candidate) => !candidate.filledElsewhere)) {
     const done = await plans.setCompleted(worker, planId, definition.key, true, 'bench')

@@ -1,0 +1,18 @@
+import { type Kysely, sql } from 'kysely'
+
+// A plan version is a whole plan as JSON, 5 to 50 KB, written once and read often. PostgreSQL
+// compresses such values with pglz unless told otherwise; lz4 makes them about the same size three
+// times faster to write (measured loading synthetic versions: 5.2 s against 1.7 s for 90 MB) and is
+// quicker to read back. Only where the server has lz4 (PostgreSQL 14 and later, built with it, as
+// Debian's is); the embedded database has not, and keeps pglz. Values already stored keep theirs.
+
+export async function up(db: Kysely<unknown>): Promise<void> {
+  const { rows } = await sql<{ lz4: boolean }>`
+    select coalesce('lz4' = any(enumvals), false) as lz4
+    from pg_settings where name = 'default_toast_compression'`.execute(db)
+  if (!rows[0]?.lz4) return
+  await sql`
+    alter table plan_versions alter column content set compression lz4;
+    alter table plan_sections alter column answers set compression lz4;
+  `.execute(db)
+}
