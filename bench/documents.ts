@@ -90,21 +90,23 @@ export const documentsScenario: Scenario = {
             'after a full garbage collection (parsed fonts, shaped words).',
         ],
         rows: [],
-        table: {
-          headings: [
-            'Format',
-            'File',
-            'Cold',
-            'p50',
-            'p95',
-            'Max',
-            'Peak memory',
-            'Added',
-            'Kept',
-            'Budget (p95)',
-          ],
-          rows: rows.map((row) => row.cells),
-        },
+        tables: [
+          {
+            headings: [
+              'Format',
+              'File',
+              'Cold',
+              'p50',
+              'p95',
+              'Max',
+              'Peak memory',
+              'Added',
+              'Kept',
+              'Budget (p95)',
+            ],
+            rows: rows.map((row) => row.cells),
+          },
+        ],
         notes: [],
       }
     } finally {

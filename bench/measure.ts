@@ -5,8 +5,19 @@ import type { Settings } from './settings.ts'
 // to a fraction of a millisecond, because autocannon's own histogram counts whole milliseconds and
 // has no 95th percentile; a fast page's median would read as 0 or 1 ms.
 
-/** An address to load, and the headers of each connection (connection i gets set i modulo their number). */
-export type Load = { url: string; headerSets: Record<string, string>[] }
+/**
+ * An address to load, and the headers of each connection (connection i gets set i modulo their
+ * number). Or, for requests that depend on the answers before them (a save sends the version the
+ * last save gave back), `dynamic`: made ready before each run, then its requests in turn.
+ */
+export type Load = { url: string; headerSets: Record<string, string>[]; dynamic?: DynamicLoad }
+
+export type DynamicLoad = {
+  /** Called before each run (warm-up and measurement), when no request is in flight. */
+  prepare: () => Promise<void>
+  /** Connection i's own requests (autocannon shares one list between connections otherwise). */
+  requestsFor: (connection: number) => autocannon.Request[]
+}
 
 export type Measurement = {
   connections: number
@@ -34,6 +45,7 @@ function percentile(sorted: Float64Array, p: number): number {
 }
 
 async function load(target: Load, connections: number, seconds: number): Promise<Run> {
+  await target.dynamic?.prepare()
   const ok: number[] = []
   let responses = 0
   let non2xx = 0
@@ -46,7 +58,12 @@ async function load(target: Load, connections: number, seconds: number): Promise
         duration: seconds,
         pipelining: 1,
         setupClient: (client) => {
-          const headers = target.headerSets[next++ % target.headerSets.length]
+          const connection = next++
+          if (target.dynamic) {
+            client.setRequests(target.dynamic.requestsFor(connection))
+            return
+          }
+          const headers = target.headerSets[connection % target.headerSets.length]
           if (headers) client.setHeaders(headers)
         },
       },

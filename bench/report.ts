@@ -143,14 +143,12 @@ export function summaryTable(sections: Section[]): string {
   const rule = widths.map((width) => '-'.repeat(width)).join('  ')
   const notes = sections.flatMap((section) => [...section.notes, ...failureNotes(section)])
   const others = sections.flatMap((section) =>
-    section.table
-      ? [
-          '',
-          section.title,
-          section.table.headings.join('  '),
-          ...section.table.rows.map((row) => row.join('  ')),
-        ]
-      : [],
+    (section.tables ?? []).flatMap((table) => [
+      '',
+      table.caption ?? section.title,
+      table.headings.join('  '),
+      ...table.rows.map((row) => row.join('  ')),
+    ]),
   )
   return [
     line(columns),
@@ -204,7 +202,10 @@ export function resultsMarkdown(sections: Section[], info: RunInfo): string {
         ),
       )
     }
-    if (section.table) parts.push(markdownTable(section.table.headings, section.table.rows))
+    for (const table of section.tables ?? []) {
+      if (table.caption) parts.push(table.caption)
+      parts.push(markdownTable(table.headings, table.rows))
+    }
     const notes = [...section.notes, ...failureNotes(section)]
     if (notes.length > 0) parts.push(notes.map((note) => `- ${note}`).join('\n'))
   }

@@ -1,7 +1,7 @@
 import { loadavg } from 'node:os'
 import { serverVersion, startPostgres } from '../test/support/postgres.ts'
-import { childrenListScenario } from './children-list.ts'
 import { documentsScenario } from './documents.ts'
+import { pagesScenario } from './pages.ts'
 import { planPageScenario } from './plan-page.ts'
 import { bareFastifyScenario } from './reference.ts'
 import { packageVersion, REPORT_PATH, resultsMarkdown, summaryTable, writeReport } from './report.ts'
@@ -16,7 +16,7 @@ import { readSettings } from './settings.ts'
 // Timings live here, never in the tests: a test that fails on a slow machine tells nobody anything.
 
 /** Every benchmark but the reference, in the order they run. */
-const scenarios: Scenario[] = [childrenListScenario, planPageScenario, documentsScenario]
+const scenarios: Scenario[] = [pagesScenario, planPageScenario, documentsScenario]
 
 async function postgresServer(
   given: string | undefined,

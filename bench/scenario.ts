@@ -24,8 +24,8 @@ export type Section = {
   title: string
   description: string[]
   rows: ResultRow[]
-  /** A table of another shape, for what is not requests under load (the documents' render times). */
-  table?: { headings: string[]; rows: string[][] }
+  /** Tables of other shapes, for what is not requests under load (render times, start-up, memory). */
+  tables?: { caption?: string; headings: string[]; rows: string[][] }[]
   notes: string[]
 }
 

@@ -1,4 +1,3 @@
-import { childrenListTarget } from './children-list.ts'
 import { expressReferenceTarget } from './express-reference.ts'
 import { planPageTarget } from './plan-page.ts'
 import { bareFastifyTarget } from './reference.ts'
@@ -12,7 +11,6 @@ export type RunningTarget = TargetReady & { close: () => Promise<void> }
 
 const targets: Record<TargetName, (options: TargetOptions) => Promise<RunningTarget>> = {
   'bare-fastify': bareFastifyTarget,
-  'children-list': childrenListTarget,
   'plan-page': planPageTarget,
   'express-reference': expressReferenceTarget,
 }

@@ -5,6 +5,8 @@
 //   BENCH_ONLY            scenario ids to run, comma-separated (default all; the bare route always runs)
 //   BENCH_DATABASE_URL    a PostgreSQL server to use (a new database is made on it) instead of starting one
 //   BENCH_WRITE           1: always write docs/performance.md; 0: never; unset: only after a full run
+//   BENCH_LARGE_SCALE     the synthetic data the pages are measured on with PostgreSQL (default national;
+//                         region or agency for a quicker run)
 
 export type Settings = {
   seconds: number
@@ -14,6 +16,7 @@ export type Settings = {
   databaseUrl: string | undefined
   /** Whether the figures go into docs/performance.md. */
   write: boolean
+  largeScale: 'agency' | 'region' | 'national'
 }
 
 export const DEFAULT_SECONDS = 10
@@ -50,7 +53,10 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     return number
   })
   const only = list(env.BENCH_ONLY)
-  const fullRun = seconds >= DEFAULT_SECONDS && only === undefined
+  const largeScale = env.BENCH_LARGE_SCALE || 'national'
+  if (largeScale !== 'agency' && largeScale !== 'region' && largeScale !== 'national')
+    throw new Error(`BENCH_LARGE_SCALE must be agency, region or national, not "${largeScale}"`)
+  const fullRun = seconds >= DEFAULT_SECONDS && only === undefined && largeScale === 'national'
   const write = env.BENCH_WRITE === '1' ? true : env.BENCH_WRITE === '0' ? false : fullRun
   return {
     seconds,
@@ -59,5 +65,6 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     only,
     databaseUrl: env.BENCH_DATABASE_URL || undefined,
     write,
+    largeScale,
   }
 }

@@ -23,16 +23,20 @@ export type SignedInApp<T> = {
   close: () => Promise<void>
 }
 
-/** The service's configuration as in production, except that nothing is logged and no demo data. */
-export function benchConfig() {
-  return readConfig({
+/** The service's environment as in production, except that nothing is logged and no demo data. */
+export function benchEnvironment(secret = randomBytes(32).toString('base64url')): Record<string, string> {
+  return {
     NODE_ENV: 'production',
     LOG_LEVEL: 'silent',
-    SESSION_SECRET: randomBytes(32).toString('base64url'),
+    SESSION_SECRET: secret,
     SERVICE_URL: 'http://127.0.0.1',
     MAIL_TRANSPORT: 'folder',
     DEMO_DATA: 'off',
-  })
+  }
+}
+
+export function benchConfig(environment = benchEnvironment()) {
+  return readConfig(environment)
 }
 
 /**

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url'
 // which runs here, each have a core of their own instead of taking turns on one event loop.
 // Parent side: start it, check that it answers what it should, stop it.
 
-export type TargetName = 'bare-fastify' | 'children-list' | 'plan-page' | 'express-reference'
+export type TargetName = 'bare-fastify' | 'plan-page' | 'express-reference'
 
 export type TargetOptions = {
   /** How many signed-in sessions to make: one for each connection of the largest measurement. */
