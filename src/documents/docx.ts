@@ -23,11 +23,13 @@ import {
   WidthType,
 } from 'docx'
 import type { Block, DocumentModel, Text } from './model.ts'
+import { type ZipEntry, zipFile } from './zip.ts'
 
 // The Word file of a document (issue 6, ADR 0019): the model drawn as an editable .docx with real
 // headings (Word's navigation pane and screen readers see them), real tables with repeating header
 // rows, bulleted lists, photos with alt text, and the marking, the furniture and "Page N of M" on
-// every page. The same model gives the same bytes: see `stamped` and `coreProperties` below.
+// every page. The same model gives the same bytes: see `coreProperties` below, and `zip.ts`, which
+// dates every part with the version's date.
 
 // Sizes in twentieths of a point (twips) unless said otherwise. A4, with 2 cm side margins.
 const A4 = { width: 11906, height: 16838 }
@@ -46,6 +48,7 @@ const HEADER_FILL = 'F3F2F1'
 const PHOTO_MAX = 340
 const BULLETS = 'bullets'
 const TABLE_TEXT = 'TableText'
+const TABLE_LABEL = 'TableLabel'
 
 export async function renderDocx(model: DocumentModel): Promise<Buffer> {
   // No title or creator here: the core properties are written whole by `coreProperties`.
@@ -76,10 +79,26 @@ export async function renderDocx(model: DocumentModel): Promise<Buffer> {
       },
     ],
   })
-  const packed = await Packer.toBuffer(document, false, [
-    { path: 'docProps/core.xml', data: coreProperties(model) },
-  ])
-  return stamped(packed, model.createdAt)
+  const parts = packageParts(document, [{ path: 'docProps/core.xml', data: coreProperties(model) }])
+  return zipFile(parts, model.createdAt)
+}
+
+// docx's Packer zips the parts itself, with a JavaScript deflate at its default level, photos
+// included, and dates each entry with the moment of packing. Its compiler, which the Packer calls
+// for the parts, is used instead and the parts zipped by `zip.ts`. The compiler is not in docx's
+// published types: if an upgrade moves it, every Word test fails here rather than files quietly
+// changing.
+type Compiler = { compile(file: Document, prettify: undefined, overrides: ZipEntry[]): Map<string, unknown> }
+
+function packageParts(document: Document, overrides: ZipEntry[]): ZipEntry[] {
+  const compiler = (Packer as unknown as { compiler?: Partial<Compiler> }).compiler
+  if (typeof compiler?.compile !== 'function')
+    throw new Error('docx no longer has Packer.compiler: see packageParts in src/documents/docx.ts')
+  return [...compiler.compile(document, undefined, overrides)].map(([path, data]) => {
+    if (typeof data !== 'string' && !(data instanceof Uint8Array))
+      throw new Error(`docx gave the part ${path} as neither text nor bytes`)
+    return { path, data }
+  })
 }
 
 function styles(model: DocumentModel) {
@@ -108,6 +127,14 @@ function styles(model: DocumentModel) {
         quickFormat: true,
         run: { size: TABLE_SIZE },
         paragraph: { spacing: { after: 0 } },
+      },
+      // A question and a column heading: bold by their style rather than each run's own property.
+      {
+        id: TABLE_LABEL,
+        name: 'Table label',
+        basedOn: TABLE_TEXT,
+        quickFormat: true,
+        run: { bold: true },
       },
     ],
   }
@@ -216,15 +243,14 @@ const thin = (color = RULE) => ({ style: BorderStyle.SINGLE, size: 4, color })
 const none = { style: BorderStyle.NONE, size: 0, color: 'auto' }
 const cellMargins = { top: 80, bottom: 80, left: 115, right: 115 }
 
-// A cell's size and spacing come from its table and the TableText style, not from each cell: a
-// long plan has hundreds of cells, and docx's time grows with every property it writes.
+// A cell's spacing and its text's size and weight come from its table and the TableText and
+// TableLabel styles, not from each cell or run: a long plan has a thousand cells, and docx's time
+// grows with every element it writes.
 function cell(text: Text, width: number, options: { bold?: boolean; fill?: string } = {}): TableCell {
   return new TableCell({
     width: { size: width, type: WidthType.DXA },
     shading: options.fill ? { type: ShadingType.CLEAR, fill: options.fill, color: 'auto' } : undefined,
-    children: [
-      new Paragraph({ style: TABLE_TEXT, children: lines(text, options.bold ? { bold: true } : {}) }),
-    ],
+    children: [new Paragraph({ style: options.bold ? TABLE_LABEL : TABLE_TEXT, children: lines(text) })],
   })
 }
 
@@ -246,8 +272,8 @@ function fieldsTable(rows: { label: Text; value: Text }[]): Table {
     },
     rows: rows.map(
       (row) =>
+        // A long answer may run onto the next page (Word's default: no cantSplit written).
         new TableRow({
-          cantSplit: false,
           children: [cell(row.label, labelWidth, { bold: true }), cell(row.value, valueWidth)],
         }),
     ),
@@ -421,31 +447,4 @@ function coreProperties(model: DocumentModel): string {
     `<dcterms:modified xsi:type="dcterms:W3CDTF">${when}</dcterms:modified>`,
     '</cp:coreProperties>',
   ].join('')
-}
-
-/**
- * The zip with every entry dated `when` (UTC) instead of the moment docx packed it. Only the date
- * fields change, in each entry's local header and its central directory record; nothing is
- * recompressed, so this costs next to nothing.
- */
-function stamped(zip: Buffer, when: Date): Buffer {
-  const year = Math.min(2107, Math.max(1980, when.getUTCFullYear()))
-  const date = ((year - 1980) << 9) | ((when.getUTCMonth() + 1) << 5) | when.getUTCDate()
-  const time = (when.getUTCHours() << 11) | (when.getUTCMinutes() << 5) | (when.getUTCSeconds() >> 1)
-  // docx writes no archive comment, so the end record is the last 22 bytes.
-  const end = zip.length - 22
-  if (zip.readUInt32LE(end) !== 0x06054b50) throw new Error('Unexpected zip layout from docx: no end record')
-  const entries = zip.readUInt16LE(end + 10)
-  let at = zip.readUInt32LE(end + 16)
-  for (let i = 0; i < entries; i++) {
-    if (zip.readUInt32LE(at) !== 0x02014b50) throw new Error('Unexpected zip layout from docx: bad directory')
-    zip.writeUInt16LE(time, at + 12)
-    zip.writeUInt16LE(date, at + 14)
-    const local = zip.readUInt32LE(at + 42)
-    if (zip.readUInt32LE(local) !== 0x04034b50) throw new Error('Unexpected zip layout from docx: bad entry')
-    zip.writeUInt16LE(time, local + 10)
-    zip.writeUInt16LE(date, local + 12)
-    at += 46 + zip.readUInt16LE(at + 28) + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32)
-  }
-  return zip
 }
