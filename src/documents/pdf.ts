@@ -88,7 +88,8 @@ function shareShapedWords(doc: Doc): void {
 }
 
 // pdfkit's own way from a line of text to the bytes that draw it, made quicker without changing a
-// byte of what it writes (each replacement does what the method it replaces does, more directly):
+// byte of what it writes (ADR 0023; each replacement does what the method it replaces does, more
+// directly):
 //   - `layout` joins a line's shaped words: pdfkit tests each character against a new array and
 //     copies the glyphs so far at every word; this looks for spaces and appends;
 //     and since pdfkit lays out each line it draws three times over (to measure it twice and to

@@ -3,14 +3,12 @@ import type { DocumentPhoto } from './build.ts'
 import { DOCX_PHOTO_BOX } from './docx.ts'
 import { PDF_PHOTO_BOX } from './pdf.ts'
 
-// Photos at the size a document prints them (issue 6). A stored photo may be 2000 pixels a side
-// (src/platform/photos.ts), but the PDF draws it within 17 × 6 cm and the Word file within 9 × 9 cm:
-// an ordinary photo prints no more than 9 cm across, where 300 dots to the inch is about 1,060
-// pixels. Every pixel more was carried through each document for nothing: the Word file hashed and
-// zipped it and both files grew. So a document's photo is scaled, once, to what the larger of its
-// two printed sizes needs at 300 dpi, and kept for the next document of that photo. Scaling costs
-// more than it saves in one document (a few tens of milliseconds a photo, on libvips's threads):
-// it pays from the second document of the same photos on, and makes every file smaller.
+// Photos at the size a document prints them (issue 6, ADR 0023). A stored photo may be 2000 pixels
+// a side (src/platform/photos.ts), but the PDF draws it within 17 × 6 cm and the Word file within
+// 9 × 9 cm: an ordinary photo prints no more than 9 cm across, where 300 dots to the inch is about
+// 1,060 pixels. Every pixel more only made each file larger. So a document's photo is scaled to
+// what the larger of its two printed sizes needs at 300 dpi, once (a few tens of milliseconds a
+// photo, on libvips's threads), and kept for the next document of that photo.
 
 /** Dots to the inch a printed photo needs to look sharp on paper. */
 const PRINT_DPI = 300
