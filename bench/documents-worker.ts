@@ -114,12 +114,9 @@ async function render(format: 'pdf' | 'docx', file: string, times: number): Prom
   const collect = (globalThis as { gc?: () => void }).gc
   collect?.()
   const heapKept = process.memoryUsage().heapUsed - heapBefore
-  // The photos as the model carries them: at print size (src/documents/photos.ts), not as uploaded.
-  const imageSizes = model.blocks.flatMap((block) =>
-    block.kind === 'image' ? [`${block.width} × ${block.height}`] : [],
-  )
+  const images = model.blocks.filter((block) => block.kind === 'image').length
   process.stdout.write(
-    `${JSON.stringify({ format, milliseconds, bytes, rssBefore, peakRss: Math.max(peakRss, maxRss), heapKept, imageSizes })}\n`,
+    `${JSON.stringify({ format, milliseconds, bytes, rssBefore, peakRss: Math.max(peakRss, maxRss), heapKept, images })}\n`,
   )
 }
 

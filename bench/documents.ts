@@ -20,7 +20,7 @@ type Rendered = {
   rssBefore: number
   peakRss: number
   heapKept: number
-  imageSizes: string[]
+  images: number
 }
 
 const worker = (args: string[]) =>
@@ -81,9 +81,7 @@ export const documentsScenario: Scenario = {
         title: this.title,
         description: [
           'The whole plan (`full` variant) of the large plan measured above (40 needs, 20 people in the ' +
-            `network, every question answered) with ${results[0]?.imageSizes.length ?? 0} photos uploaded at ` +
-            `1600 × 1200 pixels (${[...new Set(results[0]?.imageSizes)].join(', ')} in the documents, their print ` +
-            'size, scaled once per photo when its first document is made: that once is not in these figures), ' +
+            `network, every question answered) with ${results[0]?.images ?? 0} photos of 1600 × 1200 pixels, ` +
             'built from its latest version as `GET /plans/:id/documents/full.{pdf,docx}` builds it. Each ' +
             `format is rendered in a fresh Node.js process: once cold (fonts loaded, code not yet optimised), ` +
             `then ${RENDERS} times; p50, p95 and max are over those ${RENDERS}. Peak memory is the rendering ` +

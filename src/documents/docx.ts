@@ -39,8 +39,6 @@ const RULE = 'B1B4B6'
 const HEADER_FILL = 'F3F2F1'
 // The largest a photo is drawn, in pixels at 96 to the inch: about 9 by 9 cm.
 const PHOTO_MAX = 340
-/** The box a photo is drawn to fit, in inches (photos.ts gives photos the pixels it needs). */
-export const DOCX_PHOTO_BOX = { width: PHOTO_MAX / 96, height: PHOTO_MAX / 96 }
 const BULLETS = 'bullets'
 const TABLE_TEXT = 'TableText'
 const TABLE_LABEL = 'TableLabel'

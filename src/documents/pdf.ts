@@ -384,8 +384,6 @@ const FIELD_GAP = 14
 const ROW_PADDING = 5
 const CELL_PADDING = 4
 const PHOTO_MAX_HEIGHT = 60 * MM
-/** The box a photo is drawn to fit, in inches (photos.ts gives photos the pixels it needs). */
-export const PDF_PHOTO_BOX = { width: CONTENT_WIDTH / 72, height: PHOTO_MAX_HEIGHT / 72 }
 const SIGNATURE_LINE_HEIGHT = 46
 // A row of up to this many lines moves to the next page whole rather than being split.
 const KEEP_TOGETHER_LINES = 6

@@ -1,7 +1,6 @@
 import type { Db } from '../../db/database.ts'
 import { type BuildOutcome, buildDocument, type DocumentPhoto } from '../../documents/build.ts'
 import type { DocumentVariant } from '../../documents/model.ts'
-import { photoForPrint } from '../../documents/photos.ts'
 import type { PersonActor as Person } from '../../platform/request-context.ts'
 import type { PhotosService } from '../photos/service.ts'
 import type { PlanHeader, PlansService } from '../plans/service.ts'
@@ -45,16 +44,7 @@ export function documentsService(db: Db, plans: PlansService, photos: PhotosServ
     const subjects = await photos.peopleOf(plan)
     const rows = await db
       .selectFrom('photos')
-      .select([
-        'subject_type',
-        'subject_id',
-        'media_type',
-        'bytes',
-        'sha256',
-        'width',
-        'height',
-        'description',
-      ])
+      .select(['subject_type', 'subject_id', 'media_type', 'bytes', 'width', 'height', 'description'])
       .where('agency_id', '=', plan.agencyId)
       .where(
         'subject_id',
@@ -66,24 +56,23 @@ export function documentsService(db: Db, plans: PlansService, photos: PhotosServ
       .orderBy('uploaded_at', 'desc')
       .orderBy('id')
       .execute()
-    const shown = subjects.flatMap((subject) => {
+    return subjects.flatMap((subject) => {
       const row = rows.find(
         (candidate) => candidate.subject_type === subject.type && candidate.subject_id === subject.id,
       )
       if (!row) return []
-      const photo: DocumentPhoto = {
-        subject: subject.type,
-        name: subject.name,
-        description: row.description,
-        mediaType: row.media_type,
-        bytes: row.bytes,
-        width: row.width,
-        height: row.height,
-      }
-      return [{ photo, sha256: row.sha256 }]
+      return [
+        {
+          subject: subject.type,
+          name: subject.name,
+          description: row.description,
+          mediaType: row.media_type,
+          bytes: row.bytes,
+          width: row.width,
+          height: row.height,
+        },
+      ]
     })
-    // At the size the documents print them (src/documents/photos.ts), each made once and kept.
-    return Promise.all(shown.map(({ photo, sha256 }) => photoForPrint(photo, sha256)))
   }
 
   return {
