@@ -1,33 +1,28 @@
 import {
   AlignmentType,
-  BorderStyle,
   Document,
-  type FileChild,
   Footer,
   Header,
-  HeadingLevel,
-  ImageRun,
   LevelFormat,
   LineRuleType,
   Packer,
-  PageBreak,
   PageNumber,
   Paragraph,
-  ShadingType,
   Tab,
-  Table,
-  TableCell,
-  TableRow,
   TabStopType,
   TextRun,
-  WidthType,
 } from 'docx'
 import type { Block, DocumentModel, Text } from './model.ts'
+import { type ZipEntry, zipFile } from './zip.ts'
 
-// The Word file of a document (issue 6, ADR 0019): the model drawn as an editable .docx with real
-// headings (Word's navigation pane and screen readers see them), real tables with repeating header
-// rows, bulleted lists, photos with alt text, and the marking, the furniture and "Page N of M" on
-// every page. The same model gives the same bytes: see `stamped` and `coreProperties` below.
+// The Word file of a document (issue 6, ADRs 0019 and 0023): the model drawn as an editable .docx
+// with real headings (Word's navigation pane and screen readers see them), real tables with
+// repeating header rows, bulleted lists, photos with alt text, and the marking, the furniture and
+// "Page N of M" on every page. The docx package writes the package around the body (styles,
+// numbering, page header and footer, settings); the body, a large plan's twenty thousand elements,
+// is written here as the same XML docx wrote for it, at a tenth of the time. The same model gives
+// the same bytes: see `coreProperties` below, and `zip.ts`, which dates every part with the
+// version's date.
 
 // Sizes in twentieths of a point (twips) unless said otherwise. A4, with 2 cm side margins.
 const A4 = { width: 11906, height: 16838 }
@@ -46,10 +41,38 @@ const HEADER_FILL = 'F3F2F1'
 const PHOTO_MAX = 340
 const BULLETS = 'bullets'
 const TABLE_TEXT = 'TableText'
+const TABLE_LABEL = 'TableLabel'
 
 export async function renderDocx(model: DocumentModel): Promise<Buffer> {
+  const lists = model.blocks.some((block) => block.kind === 'list' && block.items.length > 0)
+  const parts = packageParts(wordPackage(model, lists), [
+    { path: 'docProps/core.xml', data: coreProperties(model) },
+  ])
+  const photos = photoParts(model.blocks)
+  return zipFile(
+    [
+      ...parts.map((part) => {
+        switch (part.path) {
+          case 'word/document.xml':
+            return { ...part, data: withBody(textOf(part), model.blocks, lists, photos) }
+          case 'word/_rels/document.xml.rels': {
+            const relationships = photos.map((photo) => photo.relationship).join('')
+            return { ...part, data: insertBefore(textOf(part), '</Relationships>', relationships) }
+          }
+          default:
+            return part
+        }
+      }),
+      ...photos.map((photo) => photo.part),
+    ],
+    model.createdAt,
+  )
+}
+
+/** Everything but the body, by docx: its styles, numbering, page header and footer, settings. */
+function wordPackage(model: DocumentModel, lists: boolean): Document {
   // No title or creator here: the core properties are written whole by `coreProperties`.
-  const document = new Document({
+  return new Document({
     styles: styles(model),
     numbering: {
       config: [
@@ -72,14 +95,71 @@ export async function renderDocx(model: DocumentModel): Promise<Buffer> {
         properties: { page: { size: A4, margin: MARGIN } },
         headers: { default: pageHeader(model) },
         footers: { default: pageFooter(model) },
-        children: body(model.blocks),
+        // docx writes the bullets' numbering only if a paragraph uses it: this one, which withBody
+        // reads the number from and then replaces with the model's blocks.
+        children: lists ? [new Paragraph({ numbering: { reference: BULLETS, level: 0 } })] : [],
       },
     ],
   })
-  const packed = await Packer.toBuffer(document, false, [
-    { path: 'docProps/core.xml', data: coreProperties(model) },
-  ])
-  return stamped(packed, model.createdAt)
+}
+
+type PhotoPart = { id: string; part: ZipEntry; relationship: string }
+
+/** Each photo's part in the package (as docx named them) and the document's relationship to it. */
+function photoParts(blocks: Block[]): PhotoPart[] {
+  return blocks
+    .filter((block) => block.kind === 'image')
+    .map((photo, i) => {
+      const name = `image${i + 1}.${photo.mediaType === 'image/png' ? 'png' : 'jpg'}`
+      const id = `rIdPhoto${i + 1}`
+      return {
+        id,
+        part: { path: `word/media/${name}`, data: photo.bytes },
+        relationship: `<Relationship Id="${id}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="media/${name}"/>`,
+      }
+    })
+}
+
+/** docx's document.xml with the model's blocks for its body, before its section's properties. */
+function withBody(documentXml: string, blocks: Block[], lists: boolean, photos: PhotoPart[]): string {
+  const open = documentXml.indexOf('<w:body>')
+  const section = documentXml.indexOf('<w:sectPr', open)
+  const bulletsNumId = lists ? /<w:numId w:val="(\d+)"\/>/.exec(documentXml)?.[1] : ''
+  if (open < 0 || section < 0 || bulletsNumId === undefined) throw unexpected('word/document.xml')
+  const body = bodyXml(blocks, { bulletsNumId, photoIds: photos.map((photo) => photo.id) })
+  return documentXml.slice(0, open + '<w:body>'.length) + body + documentXml.slice(section)
+}
+
+const unexpected = (path: string) =>
+  new Error(`Unexpected ${path} from docx: see renderDocx in src/documents/docx.ts`)
+
+function textOf(part: ZipEntry): string {
+  if (typeof part.data !== 'string') throw unexpected(part.path)
+  return part.data
+}
+
+function insertBefore(text: string, marker: string, inserted: string): string {
+  const at = text.lastIndexOf(marker)
+  if (at < 0) throw unexpected(marker)
+  return text.slice(0, at) + inserted + text.slice(at)
+}
+
+// docx's Packer zips the parts itself, with a JavaScript deflate at its default level, photos
+// included, and dates each entry with the moment of packing. Its compiler, which the Packer calls
+// for the parts, is used instead and the parts zipped by `zip.ts`. The compiler is not in docx's
+// published types: if an upgrade moves it, every Word test fails here rather than files quietly
+// changing.
+type Compiler = { compile(file: Document, prettify: undefined, overrides: ZipEntry[]): Map<string, unknown> }
+
+function packageParts(document: Document, overrides: ZipEntry[]): ZipEntry[] {
+  const compiler = (Packer as unknown as { compiler?: Partial<Compiler> }).compiler
+  if (typeof compiler?.compile !== 'function')
+    throw new Error('docx no longer has Packer.compiler: see packageParts in src/documents/docx.ts')
+  return [...compiler.compile(document, undefined, overrides)].map(([path, data]) => {
+    if (typeof data !== 'string' && !(data instanceof Uint8Array))
+      throw new Error(`docx gave the part ${path} as neither text nor bytes`)
+    return { path, data }
+  })
 }
 
 function styles(model: DocumentModel) {
@@ -109,14 +189,26 @@ function styles(model: DocumentModel) {
         run: { size: TABLE_SIZE },
         paragraph: { spacing: { after: 0 } },
       },
+      // A question and a column heading: bold by their style rather than each run's own property.
+      {
+        id: TABLE_LABEL,
+        name: 'Table label',
+        basedOn: TABLE_TEXT,
+        quickFormat: true,
+        run: { bold: true },
+      },
     ],
   }
 }
 
+// The body, as WordprocessingML: the XML docx wrote for these paragraphs and tables, element for
+// element and in the schema's order (docx built an object for each element, then an object tree of
+// each, then the text: nine tenths of a large plan's time).
+
 // Level 1 is the title but is written as Heading 1, not Word's Title style: Title is not a heading
 // to Word's navigation pane or to screen readers, and Heading 1 to 3 match the print page's h1 to h3
 // and the PDF's H1 to H3 tags.
-const HEADINGS = { 1: HeadingLevel.HEADING_1, 2: HeadingLevel.HEADING_2, 3: HeadingLevel.HEADING_3 }
+const HEADING_STYLES = { 1: 'Heading1', 2: 'Heading2', 3: 'Heading3' }
 
 /**
  * What the block before asks of the next block's first paragraph: to start a new page (a page break
@@ -125,10 +217,12 @@ const HEADINGS = { 1: HeadingLevel.HEADING_1, 2: HeadingLevel.HEADING_2, 3: Head
  */
 type Lead = { newPage: boolean; afterTable: boolean }
 
-function body(blocks: Block[]): FileChild[] {
-  const children: FileChild[] = []
+/** What the body refers to elsewhere in the package: the bullets' numbering and each photo's part. */
+type References = { bulletsNumId: string; photoIds: string[] }
+
+function bodyXml(blocks: Block[], references: References): string {
+  const out: string[] = []
   let lead: Lead = { newPage: false, afterTable: false }
-  // Photos are numbered here, not by docx's counter, which runs on across documents.
   let photos = 0
   blocks.forEach((block, i) => {
     if (block.kind === 'pageBreak') {
@@ -139,148 +233,166 @@ function body(blocks: Block[]): FileChild[] {
     if ((block.kind === 'signature' || blocks[i - 1]?.kind === 'signature') && i > 0)
       lead = { ...lead, newPage: true }
     if (block.kind === 'image') photos++
-    const elements = blockElements(block, lead, photos)
-    children.push(...elements)
-    lead = { newPage: false, afterTable: elements.at(-1) instanceof Table }
+    const elements = blockXml(block, lead, photos, references)
+    out.push(...elements)
+    lead = { newPage: false, afterTable: elements.at(-1)?.startsWith('<w:tbl>') ?? false }
   })
   // A break at the very end has no block to carry it.
-  if (lead.newPage) children.push(new Paragraph({ children: [new PageBreak()] }))
-  return children
+  if (lead.newPage) out.push('<w:p><w:r><w:br w:type="page"/></w:r></w:p>')
+  return out.join('')
+}
+
+type Spacing = { before?: number; after?: number }
+type ParagraphOptions = {
+  style?: string
+  keepNext?: boolean
+  pageBreakBefore?: boolean
+  bullet?: string
+  ruled?: boolean
+  spacing?: Spacing
 }
 
 /** The first paragraph's options that carry the lead, merged with the paragraph's own spacing. */
-function opening(lead: Lead, spacing: { before?: number; after?: number } = {}) {
+function opening(lead: Lead, spacing: Spacing = {}): ParagraphOptions {
   return {
     pageBreakBefore: lead.newPage,
     spacing: lead.afterTable ? { ...spacing, before: Math.max(spacing.before ?? 0, 240) } : spacing,
   }
 }
 
-function blockElements(block: Exclude<Block, { kind: 'pageBreak' }>, lead: Lead, photo: number): FileChild[] {
+// In the order WordprocessingML requires them.
+function paragraph(options: ParagraphOptions, runs: string): string {
+  let properties = ''
+  // Word's own style for a paragraph of a list, as docx gives one.
+  const style = options.style ?? (options.bullet ? 'ListParagraph' : undefined)
+  if (style) properties += `<w:pStyle w:val="${style}"/>`
+  if (options.keepNext !== undefined)
+    properties += options.keepNext ? '<w:keepNext/>' : '<w:keepNext w:val="false"/>'
+  if (options.pageBreakBefore) properties += '<w:pageBreakBefore/>'
+  if (options.bullet)
+    properties += `<w:numPr><w:ilvl w:val="0"/><w:numId w:val="${options.bullet}"/></w:numPr>`
+  if (options.ruled)
+    properties += `<w:pBdr><w:bottom w:val="single" w:color="${TEXT}" w:sz="6" w:space="1"/></w:pBdr>`
+  if (options.spacing) {
+    const { after, before } = options.spacing
+    properties += `<w:spacing${after === undefined ? '' : ` w:after="${after}"`}${before === undefined ? '' : ` w:before="${before}"`}/>`
+  }
+  return `<w:p>${properties ? `<w:pPr>${properties}</w:pPr>` : ''}${runs}</w:p>`
+}
+
+function blockXml(
+  block: Exclude<Block, { kind: 'pageBreak' }>,
+  lead: Lead,
+  photo: number,
+  references: References,
+): string[] {
   switch (block.kind) {
     case 'heading':
       // The heading styles have space above them already.
       return [
-        new Paragraph({
-          heading: HEADINGS[block.level],
-          pageBreakBefore: lead.newPage,
-          children: lines(block.text),
-        }),
+        paragraph({ style: HEADING_STYLES[block.level], pageBreakBefore: lead.newPage }, lines(block.text)),
       ]
     case 'paragraph':
-      return [
-        new Paragraph({
-          ...opening(lead),
-          children: lines(block.text, block.tone === 'hint' ? { color: HINT } : {}),
-        }),
-      ]
+      return [paragraph(opening(lead), lines(block.text, block.tone === 'hint' ? { color: HINT } : {}))]
     case 'list':
-      return block.items.map(
-        (item, i) =>
-          new Paragraph({
-            ...(i === 0 ? opening(lead) : {}),
-            numbering: { reference: BULLETS, level: 0 },
-            children: lines(item),
-          }),
+      return block.items.map((item, i) =>
+        paragraph({ ...(i === 0 ? opening(lead) : {}), bullet: references.bulletsNumId }, lines(item)),
       )
     case 'fields':
       // Two tables with nothing between them are one table to Word, so a table just above, or a page
       // break, is kept apart by an empty paragraph.
       return [
         ...(lead.newPage || lead.afterTable
-          ? [new Paragraph({ pageBreakBefore: lead.newPage, spacing: { after: 0 }, children: [] })]
+          ? [paragraph({ pageBreakBefore: lead.newPage, spacing: { after: 0 } }, '')]
           : []),
         fieldsTable(block.rows),
       ]
     case 'table':
       return [
         // The caption is a paragraph kept with the table, as Word's own "Insert Caption" places it.
-        new Paragraph({ ...opening(lead), keepNext: true, children: lines(block.caption, { bold: true }) }),
+        paragraph({ ...opening(lead), keepNext: true }, lines(block.caption, { bold: true })),
         dataTable(block.header, block.rows),
       ]
     case 'image':
-      return image(block, lead, photo)
+      return image(block, lead, photo, references.photoIds[photo - 1] ?? '')
     case 'signature':
       return signature(block, lead)
   }
 }
 
 /** A run for each line of the text, with a line break (not a new paragraph) between them. */
-function lines(text: Text, run: { bold?: boolean; color?: string } = {}): TextRun[] {
+function lines(text: Text, run: { bold?: boolean; color?: string } = {}): string {
+  const properties = `${run.bold ? '<w:b/><w:bCs/>' : ''}${run.color ? `<w:color w:val="${run.color}"/>` : ''}`
+  const start = `<w:r>${properties ? `<w:rPr>${properties}</w:rPr>` : ''}`
   return text
     .split(/\r?\n/)
-    .map((line, i) => new TextRun({ ...run, text: line, break: i > 0 ? 1 : undefined }))
+    .map(
+      (line, i) => `${start}${i > 0 ? '<w:br/>' : ''}<w:t xml:space="preserve">${escaped(line)}</w:t></w:r>`,
+    )
+    .join('')
 }
 
-const thin = (color = RULE) => ({ style: BorderStyle.SINGLE, size: 4, color })
-const none = { style: BorderStyle.NONE, size: 0, color: 'auto' }
+const thin = (color = RULE) => `w:val="single" w:color="${color}" w:sz="4"`
+const none = 'w:val="none" w:color="auto" w:sz="0"'
 const cellMargins = { top: 80, bottom: 80, left: 115, right: 115 }
+const CELL_MARGINS =
+  `<w:tblCellMar><w:top w:type="dxa" w:w="${cellMargins.top}"/><w:left w:type="dxa" w:w="${cellMargins.left}"/>` +
+  `<w:bottom w:type="dxa" w:w="${cellMargins.bottom}"/><w:right w:type="dxa" w:w="${cellMargins.right}"/></w:tblCellMar>`
 
-// A cell's size and spacing come from its table and the TableText style, not from each cell: a
-// long plan has hundreds of cells, and docx's time grows with every property it writes.
-function cell(text: Text, width: number, options: { bold?: boolean; fill?: string } = {}): TableCell {
-  return new TableCell({
-    width: { size: width, type: WidthType.DXA },
-    shading: options.fill ? { type: ShadingType.CLEAR, fill: options.fill, color: 'auto' } : undefined,
-    children: [
-      new Paragraph({ style: TABLE_TEXT, children: lines(text, options.bold ? { bold: true } : {}) }),
-    ],
-  })
+function table(
+  borders: { top: string; left: string; bottom: string; right: string; insideH: string; insideV: string },
+  widths: number[],
+  rows: string[],
+): string {
+  const edges = (['top', 'left', 'bottom', 'right', 'insideH', 'insideV'] as const)
+    .map((edge) => `<w:${edge} ${borders[edge]}/>`)
+    .join('')
+  return (
+    `<w:tbl><w:tblPr><w:tblW w:type="dxa" w:w="${TEXT_WIDTH}"/><w:tblBorders>${edges}</w:tblBorders>${CELL_MARGINS}</w:tblPr>` +
+    `<w:tblGrid>${widths.map((width) => `<w:gridCol w:w="${width}"/>`).join('')}</w:tblGrid>${rows.join('')}</w:tbl>`
+  )
+}
+
+// A cell's spacing and its text's size and weight come from its table and the TableText and
+// TableLabel styles, not from each cell or run.
+function cell(text: Text, width: number, options: { bold?: boolean; fill?: string } = {}): string {
+  const fill = options.fill ? `<w:shd w:fill="${options.fill}" w:color="auto" w:val="clear"/>` : ''
+  return (
+    `<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="${width}"/>${fill}</w:tcPr>` +
+    `${paragraph({ style: options.bold ? TABLE_LABEL : TABLE_TEXT }, lines(text))}</w:tc>`
+  )
 }
 
 /** Questions and answers as Word shows a summary: the question in bold on the left, rules between rows. */
-function fieldsTable(rows: { label: Text; value: Text }[]): Table {
+function fieldsTable(rows: { label: Text; value: Text }[]): string {
   const labelWidth = Math.round(TEXT_WIDTH * 0.35)
   const valueWidth = TEXT_WIDTH - labelWidth
-  return new Table({
-    width: { size: TEXT_WIDTH, type: WidthType.DXA },
-    margins: cellMargins,
-    columnWidths: [labelWidth, valueWidth],
-    borders: {
-      top: thin(),
-      bottom: thin(),
-      insideHorizontal: thin(),
-      left: none,
-      right: none,
-      insideVertical: none,
-    },
-    rows: rows.map(
-      (row) =>
-        new TableRow({
-          cantSplit: false,
-          children: [cell(row.label, labelWidth, { bold: true }), cell(row.value, valueWidth)],
-        }),
+  return table(
+    { top: thin(), left: none, bottom: thin(), right: none, insideH: thin(), insideV: none },
+    [labelWidth, valueWidth],
+    // A long answer may run onto the next page (Word's default: no cantSplit written).
+    rows.map(
+      (row) => `<w:tr>${cell(row.label, labelWidth, { bold: true })}${cell(row.value, valueWidth)}</w:tr>`,
     ),
-  })
+  )
 }
 
 /** A table whose header row repeats at the top of each page it runs onto. */
-function dataTable(header: Text[], rows: Text[][]): Table {
+function dataTable(header: Text[], rows: Text[][]): string {
   const widths = columnWidths([header, ...rows])
-  return new Table({
-    width: { size: TEXT_WIDTH, type: WidthType.DXA },
-    margins: cellMargins,
-    columnWidths: widths,
-    borders: {
-      top: thin(),
-      bottom: thin(),
-      left: thin(),
-      right: thin(),
-      insideHorizontal: thin(),
-      insideVertical: thin(),
-    },
-    rows: [
-      new TableRow({
-        tableHeader: true,
-        cantSplit: true,
-        children: header.map((text, i) => cell(text, widths[i] ?? 0, { bold: true, fill: HEADER_FILL })),
-      }),
+  return table(
+    { top: thin(), left: thin(), bottom: thin(), right: thin(), insideH: thin(), insideV: thin() },
+    widths,
+    [
+      `<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>${header
+        .map((text, i) => cell(text, widths[i] ?? 0, { bold: true, fill: HEADER_FILL }))
+        .join('')}</w:tr>`,
       ...rows.map(
         (row) =>
-          new TableRow({ cantSplit: true, children: row.map((text, i) => cell(text, widths[i] ?? 0)) }),
+          `<w:tr><w:trPr><w:cantSplit/></w:trPr>${row.map((text, i) => cell(text, widths[i] ?? 0)).join('')}</w:tr>`,
       ),
     ],
-  })
+  )
 }
 
 // Roughly the width of a character of 11 pt Arial, in twips, and a cell's two side margins.
@@ -315,44 +427,43 @@ function columnWidths(rows: Text[][]): number[] {
   return widths.map((width, i) => (i === columns - 1 ? width + left : width))
 }
 
-function image(block: Extract<Block, { kind: 'image' }>, lead: Lead, number: number): FileChild[] {
+// English Metric Units: 914,400 to the inch, so 9,525 to a pixel at 96 to the inch.
+const EMU_PER_PIXEL = 9525
+
+function image(block: Extract<Block, { kind: 'image' }>, lead: Lead, number: number, id: string): string[] {
   const scale = Math.min(1, PHOTO_MAX / Math.max(block.width, block.height))
+  const cx = Math.round(Math.round(block.width * scale) * EMU_PER_PIXEL)
+  const cy = Math.round(Math.round(block.height * scale) * EMU_PER_PIXEL)
+  const alt = escaped(block.alt)
+  const a = 'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"'
+  const drawing =
+    `<w:r><w:drawing><wp:inline distT="0" distB="0" distL="0" distR="0"><wp:extent cx="${cx}" cy="${cy}"/>` +
+    '<wp:effectExtent t="0" r="0" b="0" l="0"/>' +
+    `<wp:docPr id="${number}" name="Photo ${number}" descr="${alt}" title="${alt}"/>` +
+    `<wp:cNvGraphicFramePr><a:graphicFrameLocks ${a} noChangeAspect="1"/></wp:cNvGraphicFramePr>` +
+    `<a:graphic ${a}><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">` +
+    '<pic:pic xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture">' +
+    '<pic:nvPicPr><pic:cNvPr id="0" name="" descr=""/><pic:cNvPicPr><a:picLocks noChangeAspect="1" noChangeArrowheads="1"/></pic:cNvPicPr></pic:nvPicPr>' +
+    `<pic:blipFill><a:blip r:embed="${id}" cstate="none"/><a:srcRect/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>` +
+    `<pic:spPr bwMode="auto"><a:xfrm><a:off x="0" y="0"/><a:ext cx="${cx}" cy="${cy}"/></a:xfrm>` +
+    '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic>' +
+    '</wp:inline></w:drawing></w:r>'
   return [
-    new Paragraph({
-      ...opening(lead, { after: 80 }),
-      keepNext: true,
-      children: [
-        new ImageRun({
-          type: block.mediaType === 'image/png' ? 'png' : 'jpg',
-          data: block.bytes,
-          transformation: {
-            width: Math.round(block.width * scale),
-            height: Math.round(block.height * scale),
-          },
-          altText: { id: String(number), name: `Photo ${number}`, title: block.alt, description: block.alt },
-        }),
-      ],
-    }),
-    new Paragraph({ children: lines(block.caption, { color: HINT }) }),
+    paragraph({ ...opening(lead, { after: 80 }), keepNext: true }, drawing),
+    paragraph({}, lines(block.caption, { color: HINT })),
   ]
 }
 
 /** Each line's label, then an empty paragraph ruled underneath to write on. */
-function signature(block: Extract<Block, { kind: 'signature' }>, lead: Lead): FileChild[] {
+function signature(block: Extract<Block, { kind: 'signature' }>, lead: Lead): string[] {
   return [
-    new Paragraph({ ...opening(lead, { after: 360 }), keepNext: true, children: lines(block.intro) }),
+    paragraph({ ...opening(lead, { after: 360 }), keepNext: true }, lines(block.intro)),
     ...block.lines.flatMap((label, i) => [
-      new Paragraph({
-        keepNext: true,
-        spacing: { before: 360, after: 0 },
-        children: lines(label, { bold: true }),
-      }),
-      new Paragraph({
-        keepNext: i < block.lines.length - 1,
-        spacing: { before: 480, after: 0 },
-        border: { bottom: { style: BorderStyle.SINGLE, size: 6, color: TEXT, space: 1 } },
-        children: [],
-      }),
+      paragraph({ keepNext: true, spacing: { before: 360, after: 0 } }, lines(label, { bold: true })),
+      paragraph(
+        { keepNext: i < block.lines.length - 1, ruled: true, spacing: { before: 480, after: 0 } },
+        '',
+      ),
     ]),
   ]
 }
@@ -393,6 +504,19 @@ function pageFooter(model: DocumentModel): Footer {
   })
 }
 
+const ENTITIES: Record<string, string> = {
+  '&': '&amp;',
+  '"': '&quot;',
+  "'": '&apos;',
+  '<': '&lt;',
+  '>': '&gt;',
+}
+/** Text for the body's XML, escaped as docx escaped it; control characters XML cannot hold left out. */
+function escaped(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters to remove
+  return text.replace(/[&"'<>]|[\x00-\x08\x0B\x0C\x0E-\x1F]/g, (c) => ENTITIES[c] ?? '')
+}
+
 /** Text for XML: markup characters escaped, and control characters XML cannot hold left out (as docx does). */
 function xml(text: string): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters to remove
@@ -421,31 +545,4 @@ function coreProperties(model: DocumentModel): string {
     `<dcterms:modified xsi:type="dcterms:W3CDTF">${when}</dcterms:modified>`,
     '</cp:coreProperties>',
   ].join('')
-}
-
-/**
- * The zip with every entry dated `when` (UTC) instead of the moment docx packed it. Only the date
- * fields change, in each entry's local header and its central directory record; nothing is
- * recompressed, so this costs next to nothing.
- */
-function stamped(zip: Buffer, when: Date): Buffer {
-  const year = Math.min(2107, Math.max(1980, when.getUTCFullYear()))
-  const date = ((year - 1980) << 9) | ((when.getUTCMonth() + 1) << 5) | when.getUTCDate()
-  const time = (when.getUTCHours() << 11) | (when.getUTCMinutes() << 5) | (when.getUTCSeconds() >> 1)
-  // docx writes no archive comment, so the end record is the last 22 bytes.
-  const end = zip.length - 22
-  if (zip.readUInt32LE(end) !== 0x06054b50) throw new Error('Unexpected zip layout from docx: no end record')
-  const entries = zip.readUInt16LE(end + 10)
-  let at = zip.readUInt32LE(end + 16)
-  for (let i = 0; i < entries; i++) {
-    if (zip.readUInt32LE(at) !== 0x02014b50) throw new Error('Unexpected zip layout from docx: bad directory')
-    zip.writeUInt16LE(time, at + 12)
-    zip.writeUInt16LE(date, at + 14)
-    const local = zip.readUInt32LE(at + 42)
-    if (zip.readUInt32LE(local) !== 0x04034b50) throw new Error('Unexpected zip layout from docx: bad entry')
-    zip.writeUInt16LE(time, local + 10)
-    zip.writeUInt16LE(date, local + 12)
-    at += 46 + zip.readUInt16LE(at + 28) + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32)
-  }
-  return zip
 }
