@@ -12,7 +12,7 @@ import * as birthFamilySignOff from './0012-birth-family-sign-off.ts'
 import * as reviews from './0013-reviews.ts'
 import * as adoptersPart from './0014-adopters-part.ts'
 import * as auditAppend from './0015-audit-append.ts'
-import * as versionsLz4 from './0016-versions-lz4.ts'
+import * as nationalScale from './0016-national-scale.ts'
 
 // Every migration, in order. Names are permanent: they are recorded in the database. 0003 and 0004
 // were never released; the numbers stay unused rather than be taken out of order.
@@ -30,5 +30,5 @@ export const migrations: Record<string, Migration> = {
   '0013-reviews': reviews,
   '0014-adopters-part': adoptersPart,
   '0015-audit-append': auditAppend,
-  '0016-versions-lz4': versionsLz4,
+  '0016-national-scale': nationalScale,
 }

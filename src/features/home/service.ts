@@ -52,18 +52,32 @@ export function homeService(db: Db, reminders: RemindersService) {
         .selectFrom('children')
         .leftJoin('plans', 'plans.child_id', 'children.id')
         .where('children.agency_id', '=', actor.agencyId)
+        // Each way a child is on the caseload is a look-up by its own index, so that the cost is the
+        // caseload's, however many children the agency and the country have.
         .where((eb) =>
           eb.or([
-            eb.exists(
+            eb(
+              'children.id',
+              'in',
               eb
                 .selectFrom('allocations')
-                .select('allocations.id')
-                .whereRef('allocations.child_id', '=', 'children.id')
+                .select('allocations.child_id')
                 .where('allocations.user_id', '=', actor.userId)
                 .where('allocations.ended_at', 'is', null),
             ),
             // An IRO sees the children allocated to them and no others (the policy's 'child:view').
-            ...(actor.role === 'iro' ? [] : [eb('plans.lead_worker_id', '=', actor.userId)]),
+            ...(actor.role === 'iro'
+              ? []
+              : [
+                  eb(
+                    'children.id',
+                    'in',
+                    eb
+                      .selectFrom('plans')
+                      .select('plans.child_id')
+                      .where('plans.lead_worker_id', '=', actor.userId),
+                  ),
+                ]),
           ]),
         )
       const { total } = await base

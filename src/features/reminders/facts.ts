@@ -126,20 +126,20 @@ export async function reminderFacts(
   if (scope.agencyId) query = query.where('plans.agency_id', '=', scope.agencyId)
   if (scope.planIds) query = query.where('plans.id', 'in', [...scope.planIds])
   if (scope.caseOf) {
+    // The person's plans first, each way by its own index; then the facts of those plans alone. As
+    // one condition ("leads it or is allocated") the planner cannot count the rows, and reads every
+    // child and match in the country to join a caseload of thirty.
     const person = scope.caseOf
-    query = query.where((eb) =>
-      eb.or([
-        eb('plans.lead_worker_id', '=', person),
-        eb.exists(
-          eb
-            .selectFrom('allocations')
-            .select('allocations.id')
-            .whereRef('allocations.child_id', '=', 'plans.child_id')
-            .where('allocations.user_id', '=', person)
-            .where('allocations.ended_at', 'is', null),
-        ),
-      ]),
-    )
+    const led = executor.selectFrom('plans').select('plans.id').where('plans.lead_worker_id', '=', person)
+    const allocated = executor
+      .selectFrom('allocations')
+      .innerJoin('plans', 'plans.child_id', 'allocations.child_id')
+      .select('plans.id')
+      .where('allocations.user_id', '=', person)
+      .where('allocations.ended_at', 'is', null)
+    const ids = (await led.union(allocated).execute()).map((row) => row.id)
+    if (ids.length === 0) return []
+    query = query.where('plans.id', 'in', ids)
   }
   const plans = await query
     .orderBy('children.last_name')
