@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import { formatDate } from '../../platform/dates.ts'
 import { formFields } from '../../platform/forms.ts'
 import { staff } from '../../platform/request-context.ts'
 import type { Services } from '../../services.ts'
@@ -20,11 +21,36 @@ export async function auditRoutes(app: FastifyInstance, { services }: { services
     const actor = staff(request)
     const query = parseAuditQuery(formFields(request.query))
     const { people, children } = await audit.choices(actor)
-    const choices = {
-      people: people.map((person) => ({ ...person, roleText: roleName(person.role) })),
-      children,
+    const { values } = query
+    // The filters' options, made here: an agency has hundreds of children, and a template loop
+    // building the list item by item cost more than the rest of the page.
+    const items = {
+      person: [
+        { value: '', text: 'Anyone' },
+        ...people.map((person) => ({
+          value: person.id,
+          text: `${person.name} – ${roleName(person.role)}${person.active ? '' : ' (deactivated)'}`,
+          selected: values.person === person.id,
+        })),
+      ],
+      child: [
+        { value: '', text: 'Any child' },
+        ...children.map((choice) => ({
+          value: choice.id,
+          text: `${choice.first_name} ${choice.last_name} (born ${formatDate(choice.date_of_birth)})`,
+          selected: values.child === choice.id,
+        })),
+      ],
+      action: [
+        { value: '', text: 'Any action' },
+        ...ACTIONS.map((action) => ({
+          value: action.code,
+          text: action.text,
+          selected: values.action === action.code,
+        })),
+      ],
     }
-    const common = { title: 'Audit log', values: query.values, choices, actions: ACTIONS }
+    const common = { title: 'Audit log', values, items, actions: ACTIONS }
     if (!query.ok)
       return reply.render('audit/views/log.njk', {
         ...common,
@@ -32,7 +58,7 @@ export async function auditRoutes(app: FastifyInstance, { services }: { services
         dateErrorParts: query.dateErrorParts,
       })
     const page = await audit.events(actor, query.filter, query.cursor)
-    const child = choices.children.find((choice) => choice.id === query.filter.child)
+    const child = children.find((choice) => choice.id === query.filter.child)
     return reply.render('audit/views/log.njk', {
       ...common,
       dateErrorParts: {},
