@@ -1,10 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { renderDocx } from '../../documents/docx.ts'
 import { renderDocumentHtml } from '../../documents/html.ts'
 import { DOCUMENT_VARIANTS, type DocumentVariant } from '../../documents/model.ts'
-import { renderPdf } from '../../documents/pdf.ts'
 import { sendProblem } from '../../platform/errors.ts'
 import type { Services } from '../../services.ts'
 import type { DocumentFormat, DocumentOutcome } from './service.ts'
@@ -34,8 +32,11 @@ const query = z.object({ version: count.optional(), review: count.optional() })
 const fileName = (variant: DocumentVariant, version: number, review: number | undefined, extension: string) =>
   `adoption-support-plan-v${version}-${variant}${variant === 'review' && review ? `-${review}` : ''}.${extension}`
 
+// The renderers (pdfkit, docx, the fonts: about 30 MB) are loaded on the first download, not at
+// start: most instances make few documents, and the memory is the service's for every request.
 async function fileBytes(outcome: Extract<DocumentOutcome, { outcome: 'ok' }>, format: 'pdf' | 'docx') {
-  return format === 'pdf' ? renderPdf(outcome.build.model) : renderDocx(outcome.build.model)
+  if (format === 'pdf') return (await import('../../documents/pdf.ts')).renderPdf(outcome.build.model)
+  return (await import('../../documents/docx.ts')).renderDocx(outcome.build.model)
 }
 
 /**
