@@ -518,9 +518,9 @@ async function runOn(prepared: Prepared, context: ScenarioContext, plan: Plan): 
   const { settings } = context
   const matrix = plan.matrix
   const connections = matrix
-    ? settings.connections.filter((count) => count <= (plan.maxConnections ?? Number.POSITIVE_INFINITY))
+    ? settings.pageConnections.filter((count) => count <= (plan.maxConnections ?? Number.POSITIVE_INFINITY))
     : [1]
-  const most = Math.max(...settings.connections)
+  const most = Math.max(...settings.pageConnections)
   const secret = benchEnvironment().SESSION_SECRET as string
   const made = await fixtures(prepared, secret, most)
   const service = await startService(prepared.env, secret)

@@ -175,7 +175,7 @@ export function resultsMarkdown(sections: Section[], info: RunInfo): string {
     '## Latest results',
     `Measured ${when} by \`npm run bench\`: each figure is ${settings.seconds} s of load after ` +
       `${settings.warmupSeconds} s of warm-up that is thrown away, at ${settings.connections.join(' and ')} ` +
-      'concurrent connections, one request at a time on each. Latency is from sending a request to the end ' +
+      `concurrent connections (the main pages: 5 s after 1 s, at ${settings.pageConnections.join(', ')}), one request at a time on each. Latency is from sending a request to the end ` +
       'of its response, over 2xx responses; requests/s counts 2xx responses only.',
     markdownTable(
       ['Machine and software', ''],

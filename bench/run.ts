@@ -48,7 +48,7 @@ async function main(): Promise<void> {
   }
   process.stdout.write(
     `Benchmarks: ${settings.seconds} s each after ${settings.warmupSeconds} s warm-up, ` +
-      `${settings.connections.join(', ')} connections\n\n`,
+      `${settings.connections.join(', ')} connections (the main pages: ${settings.pageConnections.join(', ')})\n\n`,
   )
 
   const postgres = await postgresServer(settings.databaseUrl)
@@ -57,7 +57,14 @@ async function main(): Promise<void> {
   const sections: Section[] = []
   try {
     const context: ScenarioContext = { settings, postgres: postgres.target, baseline: new Map() }
-    const reference = await bareFastifyScenario.run(context)
+    // The bare route at every number of connections any benchmark uses, for their ratios.
+    const everyCount = [...new Set([...settings.connections, ...settings.pageConnections])].sort(
+      (a, b) => a - b,
+    )
+    const reference = await bareFastifyScenario.run({
+      ...context,
+      settings: { ...settings, connections: everyCount },
+    })
     sections.push(reference)
     for (const row of reference.rows) context.baseline.set(row.measurement.connections, row.measurement)
     for (const scenario of chosen) sections.push(await scenario.run(context))
