@@ -25,10 +25,16 @@ import { accessFactColumns, accessFactsOf, childAccessFacts } from '../children/
 import { snapshotReviews } from '../reviews/records.ts'
 import {
   insertItem,
+  memberNamesColumn,
+  memberNamesFrom,
+  type Owner,
   type PlanKey,
   readSection,
-  readShapes,
   removeItem,
+  sectionColumns,
+  sectionFrom,
+  shapeColumns,
+  shapesFrom,
   updateItem,
   writeAnswers,
 } from './content.ts'
@@ -129,6 +135,42 @@ async function findPlanWithAccess(executor: Executor, planId: string): Promise<R
   if (!row) return null
   const plan = headerOf(row)
   return { ...plan, access: planResource(plan, accessFactsOf(plan.agencyId, row)) }
+}
+
+/** The plan's own content, as columns of the query that reads the plan (see `headerQuery`). */
+const ownerInQuery: Owner = {
+  id: sql.ref<string>('plans.id'),
+  siblingGroupId: sql.ref<string | null>('children.sibling_group_id'),
+}
+
+/**
+ * The plan, the policy's facts, one section's content and section 1's people by name, in one query:
+ * a section's pages ask for nothing else. The content is shown only to those the facts let through.
+ */
+async function findPlanWithSection(executor: Executor, planId: string, section: SectionDefinition) {
+  if (!isUuid(planId)) return null
+  const row = await headerQuery(executor, planId)
+    .select(accessFactColumns(sql.ref<string>('plans.child_id')))
+    .select(sectionColumns(executor, ownerInQuery, section))
+    .select(memberNamesColumn(executor, sql.ref<string>('plans.id')))
+    .executeTakeFirst()
+  if (!row) return null
+  const plan = headerOf(row)
+  const reached: ReachedPlan = { ...plan, access: planResource(plan, accessFactsOf(plan.agencyId, row)) }
+  return { plan: reached, section: sectionFrom(section, row), memberNames: memberNamesFrom(row) }
+}
+
+/** The plan, the policy's facts and every section's shape (answers, and the size of each list), in one query. */
+async function findPlanWithShapes(executor: Executor, planId: string) {
+  if (!isUuid(planId)) return null
+  const row = await headerQuery(executor, planId)
+    .select(accessFactColumns(sql.ref<string>('plans.child_id')))
+    .select(shapeColumns(executor, ownerInQuery, PLAN))
+    .executeTakeFirst()
+  if (!row) return null
+  const plan = headerOf(row)
+  const reached: ReachedPlan = { ...plan, access: planResource(plan, accessFactsOf(plan.agencyId, row)) }
+  return { plan: reached, shapes: shapesFrom(PLAN, row) }
 }
 
 type VersionHeader = { number: number; reason: string; hash: string; takenAt: Date; takenBy: string | null }
@@ -530,9 +572,9 @@ export function plansService(db: Db) {
      * items in its lists, without reading the items (audited as a view).
      */
     async overview(actor: Person, planId: string, correlationId: string) {
-      const plan = await reach(actor, planId, 'plan:view')
-      if (!plan) return null
-      const shapes = await readShapes(db, planKey(plan), PLAN)
+      const found = await findPlanWithShapes(db, planId)
+      if (!found || !can(actor, 'plan:view', found.plan.access)) return null
+      const { plan, shapes } = found
       await auditView(actor, plan, correlationId)
       const sections = PLAN.map((section) => {
         const { shape, version, completed } = shapes.get(section.key) as NonNullable<
@@ -551,17 +593,20 @@ export function plansService(db: Db) {
       correlationId: string,
       action: Action = 'plan:view',
     ) {
-      const section = sectionDefinition(key)
-      if (!section) return null
-      const plan = await reach(actor, planId, action)
-      if (!plan) return null
+      const definition = sectionDefinition(key)
+      if (!definition) return null
+      const found = await findPlanWithSection(db, planId, definition)
+      if (!found || !can(actor, action, found.plan.access)) return null
+      const { plan, section, memberNames } = found
       await auditView(actor, plan, correlationId, key)
-      return {
-        plan,
-        definition: section,
-        state: await state(db, plan, section),
-        memberNames: await memberNames(db, plan.id),
+      const state: SectionState = {
+        key: definition.key,
+        version: section.version,
+        completed: section.completed,
+        status: sectionStatus(definition, section.content, section.completed),
+        content: section.content,
       }
+      return { plan, definition, state, memberNames }
     },
 
     /**
