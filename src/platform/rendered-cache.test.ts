@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { RenderedCache } from './rendered-cache.ts'
+import { RenderedCache, renderKept } from './rendered-cache.ts'
 
 test('keeps what it is given, within its size, dropping the least recently used first', () => {
   const cache = new RenderedCache(10)
@@ -22,4 +22,27 @@ test('replacing an entry counts its new size only; anything larger than the whol
   cache.set('huge', Buffer.alloc(11))
   assert.deepEqual(cache.get('huge'), undefined)
   assert.deepEqual(cache.get('a'), Buffer.from('aaaaaa'))
+})
+
+test('a part rendered from its data is kept under a digest of the data: other data, another rendering', () => {
+  const cache = new RenderedCache(1_000)
+  let renders = 0
+  const views = {
+    render: (_template: string, data: object) => {
+      renders++
+      return `<p>${(data as { text: string }).text}</p>`
+    },
+  }
+  const first = renderKept(cache, views, 'part.njk', { text: 'Before' })
+  assert.equal(first.toString(), '<p>Before</p>')
+  assert.equal(renderKept(cache, views, 'part.njk', { text: 'Before' }).toString(), '<p>Before</p>')
+  assert.equal(renders, 1, 'the same data is not rendered again')
+  assert.equal(renderKept(cache, views, 'part.njk', { text: 'After' }).toString(), '<p>After</p>')
+  assert.equal(renderKept(cache, views, 'other.njk', { text: 'After' }).toString(), '<p>After</p>')
+  assert.equal(renders, 3, 'changed data, or another template, is rendered anew')
+  assert.throws(
+    () => renderKept(cache, views, 'part.njk', { names: new Map([['a', 'Ann']]) }),
+    /plain values only/,
+    'a Map would leave its content out of the digest',
+  )
 })

@@ -1,7 +1,10 @@
+import { createHash } from 'node:crypto'
+
 // HTML rendered from what never changes (a plan's numbered versions: the database refuses to alter
-// them), kept as the bytes that are sent, so that it is rendered and encoded once rather than on
-// every request. Only the rendering is kept: who may see it is still decided, and the view audited,
-// on every request. Bounded by the bytes it holds; the least recently used goes first.
+// them), or kept under a digest of what it was rendered from (renderKept), kept as the bytes that
+// are sent, so that it is rendered and encoded once rather than on every request. Only the
+// rendering is kept: who may see it is still decided, and the view audited, on every request.
+// Bounded by the bytes it holds; the least recently used goes first.
 
 export class RenderedCache {
   readonly #entries = new Map<string, Buffer>()
@@ -40,4 +43,36 @@ export class RenderedCache {
   get size(): number {
     return this.#size
   }
+}
+
+/** Values only: a Map or Set would be written as `{}` and left out of the digest. */
+function plainValue(_key: string, value: unknown): unknown {
+  if (value instanceof Map || value instanceof Set) throw new Error('renderKept takes plain values only')
+  return value
+}
+
+/**
+ * A part of a page rendered from `data` alone (no request, no person, no clock), kept under a
+ * digest of the template's name and the data. Whatever the data shows that changes gives another
+ * digest, so what is kept is never out of date, and instances need not tell each other anything;
+ * the old part is left to age out. For the parts that are most of a page's work and change far less
+ * often than they are read (a section's answers): who may see the page is still decided, and the
+ * view audited, before this is asked for.
+ */
+export function renderKept(
+  cache: RenderedCache,
+  views: { render(template: string, data: object): string },
+  template: string,
+  data: Record<string, unknown>,
+): Buffer {
+  const key = createHash('sha256')
+    .update(template)
+    .update('\0')
+    .update(JSON.stringify(data, plainValue))
+    .digest('base64url')
+  const kept = cache.get(key)
+  if (kept) return kept
+  const html = Buffer.from(views.render(template, data))
+  cache.set(key, html)
+  return html
 }

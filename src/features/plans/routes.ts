@@ -23,7 +23,7 @@ import { flattenSnapshot, type PlanSnapshot } from '../../plan/versions.ts'
 import { londonTime } from '../../platform/dates.ts'
 import { formFields, fromFieldErrors, wholeNumber } from '../../platform/forms.ts'
 import { can } from '../../platform/policy.ts'
-import { RenderedCache } from '../../platform/rendered-cache.ts'
+import { RenderedCache, renderKept } from '../../platform/rendered-cache.ts'
 import { person } from '../../platform/request-context.ts'
 import type { Services } from '../../services.ts'
 import { adoptersPartOnFrontPage } from '../adopters-part/front-page.ts'
@@ -98,6 +98,17 @@ export async function planRoutes(app: FastifyInstance, { services }: { services:
   const { plans, guidance } = services
   // About 40 large plans' whole-plan tables (a few hundred KB each); a version never changes.
   const versionTables = new RenderedCache(16_000_000)
+  // Sections' answers and lists as their pages show them (100 to 200 KB for a large section), kept
+  // under a digest of what they show: a save shows new content, which is rendered anew.
+  const sectionParts = new RenderedCache(16_000_000)
+  /** The items of each list as the kept parts show them: their words, not their stored values. */
+  const shownItems = (definition: SectionDefinition, lists: Record<string, ItemView[]>) =>
+    Object.fromEntries(
+      definition.lists.map((list) => [
+        list.key,
+        (lists[list.key] ?? []).map(({ id, title, shared, display }) => ({ id, title, shared, display })),
+      ]),
+    )
 
   app.post<{ Params: { id: string } }>(
     '/children/:id/plan',
@@ -209,25 +220,37 @@ export async function planRoutes(app: FastifyInstance, { services }: { services:
     const errors = overrides.errors ?? {}
     const order = fieldOrder(definition.questions)
     const conflicted = overrides.conflicts && overrides.conflicts.length > 0
-    return reply.render('plans/views/section.njk', {
-      title: `${definition.number}. ${definition.title}`,
-      plan,
+    const hints = hintsUnder(await guidance.hintsFor(plan.agencyId), definition.key)
+    const listsHtml = renderKept(sectionParts, app.views, 'plans/views/section-lists.njk', {
       definition,
-      version: overrides.version ?? state.version,
-      values: overrides.values ?? formFieldsOf(definition.questions, state.content.answers),
-      members: memberOptions(memberNames),
-      hints: hintsUnder(await guidance.hintsFor(plan.agencyId), definition.key),
-      lists: Object.fromEntries(
-        definition.lists.map((list) => [
-          list.key,
-          itemViews(list, state.content.lists[list.key] ?? [], memberNames),
-        ]),
+      hints,
+      lists: shownItems(
+        definition,
+        Object.fromEntries(
+          definition.lists.map((list) => [
+            list.key,
+            itemViews(list, state.content.lists[list.key] ?? [], memberNames),
+          ]),
+        ),
       ),
-      conflicts: conflicted ? byField(overrides.conflicts ?? []) : null,
-      changedBy: overrides.changedBy ?? [],
-      ownViews: definition.key === 'adopters' ? await services.adoptersPart.views.latest(plan.id) : null,
-      ...(Object.keys(errors).length > 0 ? fromFieldErrors(errors, order) : {}),
     })
+    return reply.renderAround(
+      'plans/views/section.njk',
+      {
+        title: `${definition.number}. ${definition.title}`,
+        plan,
+        definition,
+        version: overrides.version ?? state.version,
+        values: overrides.values ?? formFieldsOf(definition.questions, state.content.answers),
+        members: memberOptions(memberNames),
+        hints,
+        conflicts: conflicted ? byField(overrides.conflicts ?? []) : null,
+        changedBy: overrides.changedBy ?? [],
+        ownViews: definition.key === 'adopters' ? await services.adoptersPart.views.latest(plan.id) : null,
+        ...(Object.keys(errors).length > 0 ? fromFieldErrors(errors, order) : {}),
+      },
+      { name: 'listsHtml', bytes: listsHtml },
+    )
   }
 
   app.get<{ Params: { id: string; key: string } }>(
@@ -457,15 +480,25 @@ export async function planRoutes(app: FastifyInstance, { services }: { services:
       actor && (await plans.section(actor, request.params.id, request.params.key, request.id, 'plan:update'))
     if (!found || found.definition.filledElsewhere) return reply.callNotFound()
     const { plan, definition, state, memberNames } = found
-    return reply.render('plans/views/check.njk', {
-      title: `Check your answers: ${definition.title}`,
-      plan,
+    const shown = sectionView(definition, state.content, memberNames)
+    const answersHtml = renderKept(sectionParts, app.views, 'plans/views/check-answers.njk', {
+      planId: plan.id,
       definition,
-      ...sectionView(definition, state.content, memberNames),
-      completed: state.completed,
-      touched: state.status !== 'not-started',
-      ...(errors.completed ? fromFieldErrors(errors, ['completed']) : {}),
+      answers: shown.answers,
+      lists: shownItems(definition, shown.lists),
     })
+    return reply.renderAround(
+      'plans/views/check.njk',
+      {
+        title: `Check your answers: ${definition.title}`,
+        plan,
+        definition,
+        completed: state.completed,
+        touched: state.status !== 'not-started',
+        ...(errors.completed ? fromFieldErrors(errors, ['completed']) : {}),
+      },
+      { name: 'answersHtml', bytes: answersHtml },
+    )
   }
 
   app.get<{ Params: { id: string; key: string } }>(
