@@ -26,7 +26,8 @@ import { can } from '../../platform/policy.ts'
 import { RenderedCache, renderKept } from '../../platform/rendered-cache.ts'
 import { person } from '../../platform/request-context.ts'
 import type { Services } from '../../services.ts'
-import { adoptersPartOnFrontPage } from '../adopters-part/front-page.ts'
+import { adoptersPartOnFrontPage, adoptersPartRead } from '../adopters-part/front-page.ts'
+import { lifecycleRead, transitionsRead } from './lifecycle.ts'
 
 // The plan's pages: the front page and task list; a page per section with its questions and lists
 // ("add another"); a page per list item; check your answers with "Have you completed this
@@ -127,20 +128,27 @@ export async function planRoutes(app: FastifyInstance, { services }: { services:
     { config: { permission: 'plan:view' } },
     async (request, reply) => {
       const actor = person(request)
-      const found = actor && (await plans.overview(actor, request.params.id, request.id))
+      // Everything the page shows comes with the plan, in one query (src/platform/reads.ts).
+      const found =
+        actor &&
+        (await plans.overview(actor, request.params.id, request.id, (ids) => ({
+          lifecycle: lifecycleRead(services.db, ids),
+          reviews: services.reviews.frontPageRead(ids),
+          adopters: services.families.adoptersRead(ids.familyId),
+          photos: services.photos.photosRead(ids),
+          moves: transitionsRead(services.db, ids.id),
+          adoptersPart: adoptersPartRead(services, ids),
+        })))
       if (!actor || !found) return reply.callNotFound()
-      const { plan, sections } = found
-      const access = await plans.facts(plan)
+      const { plan, sections, read } = found
+      const access = plan.access
       const canEdit = can(actor, 'plan:update', access)
-      const next =
-        actor.kind === 'staff' && can(actor, 'plan:transition', access)
-          ? await services.lifecycle.options(actor, plan)
-          : null
+      const next = actor.kind === 'staff' ? await services.lifecycle.next(actor, plan, read.lifecycle) : null
       const canSignOff =
         actor.kind === 'staff' &&
         can(actor, 'plan:sign-off', access) &&
         (plan.status === 'draft' || plan.status === 'with-adopters')
-      const reviewsShown = await services.reviews.frontPage(plan)
+      const reviewsShown = read.reviews
       const tasks = sections.map((section) => {
         const definition = sectionDefinition(section.key) as SectionDefinition
         const status = section.status
@@ -177,8 +185,8 @@ export async function planRoutes(app: FastifyInstance, { services }: { services:
           status: tag,
         }
       })
-      const adopters = plan.familyId ? await services.families.adoptersOf(plan.familyId) : []
-      const photos = await services.photos.subjectsOf(plan, adopters)
+      const adopters = read.adopters
+      const photos = services.photos.subjectsWith(await services.photos.peopleOf(plan, adopters), read.photos)
       const saved = String((request.query as Record<string, unknown>).saved ?? '')
       return reply.render('plans/views/plan.njk', {
         title: `Adoption support plan: ${plan.child.firstName} ${plan.child.lastName}`,
@@ -191,7 +199,7 @@ export async function planRoutes(app: FastifyInstance, { services }: { services:
         next,
         canSignOff,
         birthFamily: actor.kind === 'staff' && can(actor, 'plan:birth-family-read', access),
-        moves: await services.lifecycle.transitions(plan.id),
+        moves: read.moves,
         reviews: reviewsShown,
         supportResponsibilityEnds: reviewsShown.placement.orderOn
           ? placingAuthorityResponsibilityEnds(reviewsShown.placement.orderOn)
@@ -201,7 +209,7 @@ export async function planRoutes(app: FastifyInstance, { services }: { services:
         completedCount: sections.filter((section) => section.status === 'completed').length,
         editableCount: sections.filter((section) => section.status !== 'cannot-start').length,
         saved: SAVED[saved] ?? null,
-        ...(await adoptersPartOnFrontPage(services, actor, plan, access)),
+        ...adoptersPartOnFrontPage(actor, access, read.adoptersPart),
       })
     },
   )

@@ -21,6 +21,7 @@ import {
 import { type PlanSnapshot, snapshotHash } from '../../plan/versions.ts'
 import { recordAudit } from '../../platform/audit.ts'
 import { type Action, type Actor, can, type Resource } from '../../platform/policy.ts'
+import { type Reads, type Ref, readColumns, readResults } from '../../platform/reads.ts'
 import { accessFactColumns, accessFactsOf, childAccessFacts } from '../children/service.ts'
 import { snapshotReviews } from '../reviews/records.ts'
 import {
@@ -123,6 +124,34 @@ export async function findPlan(executor: Executor, planId: string): Promise<Plan
   return row ? headerOf(row) : null
 }
 
+/**
+ * A plan's ids, as values or as columns of the query that reads the plan: what a read about a plan
+ * (src/platform/reads.ts) starts from, so that a page's reads can come with the plan in one query.
+ * Such a read names the tables `plans` and `children` only under another name (`plans as placed`):
+ * as they are, they would hide the enclosing query's, and `plans.id` would be any plan's.
+ */
+export type PlanIds = {
+  id: Ref<string>
+  childId: Ref<string>
+  agencyId: Ref<string>
+  familyId: Ref<string | null>
+}
+
+export const planIdsOf = (plan: PlanHeader): PlanIds => ({
+  id: plan.id,
+  childId: plan.childId,
+  agencyId: plan.agencyId,
+  familyId: plan.familyId,
+})
+
+/** The plan's ids as columns of `headerQuery`. */
+const planColumns: PlanIds = {
+  id: sql.ref<string>('plans.id'),
+  childId: sql.ref<string>('plans.child_id'),
+  agencyId: sql.ref<string>('plans.agency_id'),
+  familyId: sql.ref<string | null>('plans.family_id'),
+}
+
 /** A plan someone has been let through to, with the facts that let them (for the next check). */
 export type ReachedPlan = PlanHeader & { access: Resource }
 
@@ -160,17 +189,26 @@ async function findPlanWithSection(executor: Executor, planId: string, section: 
   return { plan: reached, section: sectionFrom(section, row), memberNames: memberNamesFrom(row) }
 }
 
-/** The plan, the policy's facts and every section's shape (answers, and the size of each list), in one query. */
-async function findPlanWithShapes(executor: Executor, planId: string) {
+/**
+ * The plan, the policy's facts, every section's shape (answers, and the size of each list) and
+ * whatever else the caller reads about the plan, in one query.
+ */
+async function findPlanWithShapes<R extends Reads>(
+  executor: Executor,
+  planId: string,
+  reads: (plan: PlanIds) => R,
+) {
   if (!isUuid(planId)) return null
+  const asked = reads(planColumns)
   const row = await headerQuery(executor, planId)
     .select(accessFactColumns(sql.ref<string>('plans.child_id')))
     .select(shapeColumns(executor, ownerInQuery, PLAN))
+    .select(readColumns(asked))
     .executeTakeFirst()
   if (!row) return null
   const plan = headerOf(row)
   const reached: ReachedPlan = { ...plan, access: planResource(plan, accessFactsOf(plan.agencyId, row)) }
-  return { plan: reached, shapes: shapesFrom(PLAN, row) }
+  return { plan: reached, shapes: shapesFrom(PLAN, row), read: readResults(asked, row) }
 }
 
 type VersionHeader = { number: number; reason: string; hash: string; takenAt: Date; takenBy: string | null }
@@ -571,10 +609,16 @@ export function plansService(db: Db) {
      * The plan's front page: each section's status, derived from its answers and the number of
      * items in its lists, without reading the items (audited as a view).
      */
-    async overview(actor: Person, planId: string, correlationId: string) {
-      const found = await findPlanWithShapes(db, planId)
+    async overview<R extends Reads = Record<never, never>>(
+      actor: Person,
+      planId: string,
+      correlationId: string,
+      /** What else the page shows of the plan, read with it (only shown if the plan may be read). */
+      reads: (plan: PlanIds) => R = () => ({}) as R,
+    ) {
+      const found = await findPlanWithShapes(db, planId, reads)
       if (!found || !can(actor, 'plan:view', found.plan.access)) return null
-      const { plan, shapes } = found
+      const { plan, shapes, read } = found
       await auditView(actor, plan, correlationId)
       const sections = PLAN.map((section) => {
         const { shape, version, completed } = shapes.get(section.key) as NonNullable<
@@ -582,7 +626,7 @@ export function plansService(db: Db) {
         >
         return { key: section.key, version, completed, status: sectionStatus(section, shape, completed) }
       })
-      return { plan, sections }
+      return { plan, sections, read }
     },
 
     /** One section, for a form or a check-your-answers page (audited as a view). */
