@@ -28,6 +28,7 @@ import { person } from '../../platform/request-context.ts'
 import type { Services } from '../../services.ts'
 import { adoptersPartOnFrontPage, adoptersPartRead } from '../adopters-part/front-page.ts'
 import { lifecycleRead, transitionsRead } from './lifecycle.ts'
+import type { PlanIds } from './service.ts'
 
 // The plan's pages: the front page and task list; a page per section with its questions and lists
 // ("add another"); a page per list item; check your answers with "Have you completed this
@@ -123,22 +124,23 @@ export async function planRoutes(app: FastifyInstance, { services }: { services:
     },
   )
 
+  // Everything the front page shows comes with the plan, in one query (src/platform/reads.ts),
+  // built and prepared once: these are the same reads on every request.
+  const frontPageReads = (ids: PlanIds) => ({
+    lifecycle: lifecycleRead(services.db, ids),
+    reviews: services.reviews.frontPageRead(ids),
+    adopters: services.families.adoptersRead(ids.familyId),
+    photos: services.photos.photosRead(ids),
+    moves: transitionsRead(services.db, ids.id),
+    adoptersPart: adoptersPartRead(services, ids),
+  })
+
   app.get<{ Params: { id: string } }>(
     '/plans/:id',
     { config: { permission: 'plan:view' } },
     async (request, reply) => {
       const actor = person(request)
-      // Everything the page shows comes with the plan, in one query (src/platform/reads.ts).
-      const found =
-        actor &&
-        (await plans.overview(actor, request.params.id, request.id, (ids) => ({
-          lifecycle: lifecycleRead(services.db, ids),
-          reviews: services.reviews.frontPageRead(ids),
-          adopters: services.families.adoptersRead(ids.familyId),
-          photos: services.photos.photosRead(ids),
-          moves: transitionsRead(services.db, ids.id),
-          adoptersPart: adoptersPartRead(services, ids),
-        })))
+      const found = actor && (await plans.overview(actor, request.params.id, request.id, frontPageReads))
       if (!actor || !found) return reply.callNotFound()
       const { plan, sections, read } = found
       const access = plan.access

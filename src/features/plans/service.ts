@@ -1,6 +1,7 @@
 import { sql, type Transaction } from 'kysely'
 import { z } from 'zod'
 import type { Db } from '../../db/database.ts'
+import { fixedQuery } from '../../db/prepared.ts'
 import type { Database, FieldChange } from '../../db/schema.ts'
 import {
   type Answers,
@@ -155,15 +156,27 @@ const planColumns: PlanIds = {
 /** A plan someone has been let through to, with the facts that let them (for the next check). */
 export type ReachedPlan = PlanHeader & { access: Resource }
 
+/** The plan and what the policy needs to know about it: what each of the queries below starts from. */
+const planWithAccess = (executor: Executor, planId: string) =>
+  headerQuery(executor, planId).select(accessFactColumns(sql.ref<string>('plans.child_id')))
+
+type PlanRow = HeaderRow & Parameters<typeof accessFactsOf>[1]
+
+function reachedOf(row: PlanRow): ReachedPlan {
+  const plan = headerOf(row)
+  return { ...plan, access: planResource(plan, accessFactsOf(plan.agencyId, row)) }
+}
+
+const reachQuery = fixedQuery<
+  Awaited<ReturnType<ReturnType<typeof planWithAccess>['execute']>>[number],
+  [string]
+>(1, (db, planId) => planWithAccess(db, planId))
+
 /** The plan and what the policy needs to know about it, in one query. */
 async function findPlanWithAccess(executor: Executor, planId: string): Promise<ReachedPlan | null> {
   if (!isUuid(planId)) return null
-  const row = await headerQuery(executor, planId)
-    .select(accessFactColumns(sql.ref<string>('plans.child_id')))
-    .executeTakeFirst()
-  if (!row) return null
-  const plan = headerOf(row)
-  return { ...plan, access: planResource(plan, accessFactsOf(plan.agencyId, row)) }
+  const [row] = await reachQuery(executor, planId)
+  return row ? reachedOf(row) : null
 }
 
 /** The plan's own content, as columns of the query that reads the plan (see `headerQuery`). */
@@ -172,26 +185,48 @@ const ownerInQuery: Owner = {
   siblingGroupId: sql.ref<string | null>('children.sibling_group_id'),
 }
 
+const sectionQuery = (executor: Executor, planId: string, section: SectionDefinition) =>
+  planWithAccess(executor, planId)
+    .select(sectionColumns(executor, ownerInQuery, section))
+    .select(memberNamesColumn(executor, sql.ref<string>('plans.id')))
+type SectionRow = Awaited<ReturnType<ReturnType<typeof sectionQuery>['execute']>>[number]
+const sectionQueries = new Map(
+  PLAN.map((section) => [
+    section.key,
+    fixedQuery<SectionRow, [string]>(1, (db, planId) => sectionQuery(db, planId, section)),
+  ]),
+)
+
 /**
  * The plan, the policy's facts, one section's content and section 1's people by name, in one query:
  * a section's pages ask for nothing else. The content is shown only to those the facts let through.
  */
 async function findPlanWithSection(executor: Executor, planId: string, section: SectionDefinition) {
-  if (!isUuid(planId)) return null
-  const row = await headerQuery(executor, planId)
-    .select(accessFactColumns(sql.ref<string>('plans.child_id')))
-    .select(sectionColumns(executor, ownerInQuery, section))
-    .select(memberNamesColumn(executor, sql.ref<string>('plans.id')))
-    .executeTakeFirst()
+  const query = sectionQueries.get(section.key)
+  if (!isUuid(planId) || !query) return null
+  const [row] = await query(executor, planId)
   if (!row) return null
-  const plan = headerOf(row)
-  const reached: ReachedPlan = { ...plan, access: planResource(plan, accessFactsOf(plan.agencyId, row)) }
-  return { plan: reached, section: sectionFrom(section, row), memberNames: memberNamesFrom(row) }
+  return { plan: reachedOf(row), section: sectionFrom(section, row), memberNames: memberNamesFrom(row) }
 }
+
+const shapesQuery = (executor: Executor, planId: string, asked: Reads) =>
+  planWithAccess(executor, planId)
+    .select(shapeColumns(executor, ownerInQuery, PLAN))
+    .select(readColumns(asked))
+type ShapesRow = Awaited<ReturnType<ReturnType<typeof shapesQuery>['execute']>>[number]
+/** No reads besides the plan's shapes (the API's overview). */
+const nothingMore = () => ({})
+
+/** The query for each set of reads a page asks for with the plan (a page's own), and the reads. */
+const shapesQueries = new WeakMap<
+  (plan: PlanIds) => Reads,
+  { asked: Reads; query: ReturnType<typeof fixedQuery<ShapesRow, [string]>> }
+>()
 
 /**
  * The plan, the policy's facts, every section's shape (answers, and the size of each list) and
- * whatever else the caller reads about the plan, in one query.
+ * whatever else the caller reads about the plan, in one query. `reads` gives the same reads each
+ * time (a page's own, defined once): they are built, compiled and prepared once.
  */
 async function findPlanWithShapes<R extends Reads>(
   executor: Executor,
@@ -199,19 +234,29 @@ async function findPlanWithShapes<R extends Reads>(
   reads: (plan: PlanIds) => R,
 ) {
   if (!isUuid(planId)) return null
-  const asked = reads(planColumns)
-  const row = await headerQuery(executor, planId)
-    .select(accessFactColumns(sql.ref<string>('plans.child_id')))
-    .select(shapeColumns(executor, ownerInQuery, PLAN))
-    .select(readColumns(asked))
-    .executeTakeFirst()
+  let kept = shapesQueries.get(reads)
+  if (!kept) {
+    const asked = reads(planColumns)
+    kept = { asked, query: fixedQuery<ShapesRow, [string]>(1, (db, id) => shapesQuery(db, id, asked)) }
+    shapesQueries.set(reads, kept)
+  }
+  const [row] = await kept.query(executor, planId)
   if (!row) return null
-  const plan = headerOf(row)
-  const reached: ReachedPlan = { ...plan, access: planResource(plan, accessFactsOf(plan.agencyId, row)) }
-  return { plan: reached, shapes: shapesFrom(PLAN, row), read: readResults(asked, row) }
+  const read = readResults(kept.asked as R, row)
+  return { plan: reachedOf(row), shapes: shapesFrom(PLAN, row), read }
 }
 
 type VersionHeader = { number: number; reason: string; hash: string; takenAt: Date; takenBy: string | null }
+
+const versionQuery = fixedQuery(2, (db, planId, number) =>
+  planWithAccess(db, planId).select(
+    sql<{ number: number; reason: string; hash: string; takenAt: string; takenBy: string | null } | null>`(
+        select json_build_object('number', v.number, 'reason', v.reason, 'hash', v.content_hash,
+          'takenAt', v.taken_at, 'takenBy', u.name)
+        from plan_versions v left join users u on u.id = v.taken_by
+        where v.plan_id = plans.id and v.number = ${number})`.as('version_header'),
+  ),
+)
 
 /**
  * The plan, the policy's facts and one version's header (not its content), in one query: the
@@ -223,22 +268,11 @@ async function findPlanWithVersion(
   number: number,
 ): Promise<(ReachedPlan & { version: VersionHeader | null }) | null> {
   if (!isUuid(planId)) return null
-  const row = await headerQuery(executor, planId)
-    .select(accessFactColumns(sql.ref<string>('plans.child_id')))
-    .select(
-      sql<{ number: number; reason: string; hash: string; takenAt: string; takenBy: string | null } | null>`(
-        select json_build_object('number', v.number, 'reason', v.reason, 'hash', v.content_hash,
-          'takenAt', v.taken_at, 'takenBy', u.name)
-        from plan_versions v left join users u on u.id = v.taken_by
-        where v.plan_id = plans.id and v.number = ${number})`.as('version_header'),
-    )
-    .executeTakeFirst()
+  const [row] = await versionQuery(executor, planId, number)
   if (!row) return null
-  const plan = headerOf(row)
   const header = row.version_header
   return {
-    ...plan,
-    access: planResource(plan, accessFactsOf(plan.agencyId, row)),
+    ...reachedOf(row),
     version: header ? { ...header, takenAt: new Date(header.takenAt) } : null,
   }
 }
@@ -614,7 +648,7 @@ export function plansService(db: Db) {
       planId: string,
       correlationId: string,
       /** What else the page shows of the plan, read with it (only shown if the plan may be read). */
-      reads: (plan: PlanIds) => R = () => ({}) as R,
+      reads: (plan: PlanIds) => R = nothingMore as () => R,
     ) {
       const found = await findPlanWithShapes(db, planId, reads)
       if (!found || !can(actor, 'plan:view', found.plan.access)) return null
