@@ -216,6 +216,12 @@ export async function planRoutes(app: FastifyInstance, { services }: { services:
     },
   )
 
+  /** What a section's form shows besides the section: the agency's hints, the adopters' own views. */
+  const formReads = (ids: PlanIds) => ({
+    hints: guidance.hintsRead(ids.agencyId),
+    ownViews: services.adoptersPart.views.latestRead(ids.id),
+  })
+
   async function showSection(
     request: FastifyRequest,
     reply: FastifyReply,
@@ -224,13 +230,31 @@ export async function planRoutes(app: FastifyInstance, { services }: { services:
     overrides: TypedPage = {},
   ) {
     const actor = person(request)
-    const found = actor && (await plans.section(actor, planId, key, request.id, 'plan:update'))
+    const found = actor && (await plans.section(actor, planId, key, request.id, 'plan:update', formReads))
     if (!found || found.definition.filledElsewhere) return reply.callNotFound()
-    const { plan, definition, state, memberNames } = found
+    const { plan, definition, state, memberNames, read } = found
     const errors = overrides.errors ?? {}
     const order = fieldOrder(definition.questions)
     const conflicted = overrides.conflicts && overrides.conflicts.length > 0
-    const hints = hintsUnder(await guidance.hintsFor(plan.agencyId), definition.key)
+    const hints = hintsUnder(read.hints, definition.key)
+    const questions = {
+      definition,
+      values: overrides.values ?? formFieldsOf(definition.questions, state.content.answers),
+      members: memberOptions(memberNames),
+      hints,
+      ownViews: definition.key === 'adopters' ? read.ownViews : null,
+    }
+    // What was typed, and errors or conflicts to show, are this request's own: rendered, not kept.
+    const typed = overrides.values !== undefined || Object.keys(errors).length > 0 || conflicted
+    const questionsHtml = typed
+      ? Buffer.from(
+          app.views.render('plans/views/section-questions.njk', {
+            ...questions,
+            errors,
+            conflicts: conflicted ? byField(overrides.conflicts ?? []) : null,
+          }),
+        )
+      : renderKept(sectionParts, app.views, 'plans/views/section-questions.njk', questions)
     const listsHtml = renderKept(sectionParts, app.views, 'plans/views/section-lists.njk', {
       definition,
       hints,
@@ -251,15 +275,14 @@ export async function planRoutes(app: FastifyInstance, { services }: { services:
         plan,
         definition,
         version: overrides.version ?? state.version,
-        values: overrides.values ?? formFieldsOf(definition.questions, state.content.answers),
-        members: memberOptions(memberNames),
-        hints,
         conflicts: conflicted ? byField(overrides.conflicts ?? []) : null,
         changedBy: overrides.changedBy ?? [],
-        ownViews: definition.key === 'adopters' ? await services.adoptersPart.views.latest(plan.id) : null,
         ...(Object.keys(errors).length > 0 ? fromFieldErrors(errors, order) : {}),
       },
-      { name: 'listsHtml', bytes: listsHtml },
+      [
+        { name: 'questionsHtml', bytes: questionsHtml },
+        { name: 'listsHtml', bytes: listsHtml },
+      ],
     )
   }
 
@@ -350,7 +373,7 @@ export async function planRoutes(app: FastifyInstance, { services }: { services:
   async function itemContext(request: FastifyRequest<{ Params: ItemParams }>) {
     const actor = person(request)
     const { id, key, list: listKey, itemId } = request.params
-    const found = actor && (await plans.section(actor, id, key, request.id, 'plan:update'))
+    const found = actor && (await plans.section(actor, id, key, request.id, 'plan:update', formReads))
     const list = found?.definition.lists.find((candidate) => candidate.key === listKey)
     if (!actor || !found || !list) return null
     const item = itemId
@@ -367,7 +390,7 @@ export async function planRoutes(app: FastifyInstance, { services }: { services:
   ) {
     const context = await itemContext(request)
     if (!context) return reply.callNotFound()
-    const { plan, definition, state, list, item, memberNames } = context
+    const { plan, definition, state, list, item, memberNames, read } = context
     const base = `/plans/${plan.id}/sections/${definition.key}`
     const errors = overrides.errors ?? {}
     const order = fieldOrder(list.questions)
@@ -387,7 +410,7 @@ export async function planRoutes(app: FastifyInstance, { services }: { services:
       version: overrides.version ?? state.version,
       values,
       members: memberOptions(memberNames),
-      hints: hintsUnder(await guidance.hintsFor(plan.agencyId), `${definition.key}.${list.key}`),
+      hints: hintsUnder(read.hints, `${definition.key}.${list.key}`),
       canShare: list.sharedBySiblings === true && plan.child.siblingGroupId !== null && !item,
       conflicts: overrides.conflicts?.length ? byField(overrides.conflicts) : null,
       changedBy: overrides.changedBy ?? [],

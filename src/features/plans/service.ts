@@ -1,4 +1,4 @@
-import { sql, type Transaction } from 'kysely'
+import { type Compilable, sql, type Transaction } from 'kysely'
 import { z } from 'zod'
 import type { Db } from '../../db/database.ts'
 import { fixedQuery } from '../../db/prepared.ts'
@@ -185,28 +185,63 @@ const ownerInQuery: Owner = {
   siblingGroupId: sql.ref<string | null>('children.sibling_group_id'),
 }
 
-const sectionQuery = (executor: Executor, planId: string, section: SectionDefinition) =>
+/** No reads besides the page's own (see below). */
+const nothingMore = () => ({})
+
+type Built<Row> = { asked: Reads; query: (executor: Executor, planId: string) => Promise<Row[]> }
+
+/**
+ * The query for each set of reads a page asks for with the plan (a page's own, defined once) and
+ * each variant of it (a section): built, compiled and prepared once (src/db/prepared.ts).
+ */
+function queryFor<Row>(
+  cache: WeakMap<(plan: PlanIds) => Reads, Map<string, Built<Row>>>,
+  reads: (plan: PlanIds) => Reads,
+  variant: string,
+  build: (db: Executor, planId: string, asked: Reads) => Compilable<Row>,
+): Built<Row> {
+  let variants = cache.get(reads)
+  if (!variants) cache.set(reads, (variants = new Map()))
+  let built = variants.get(variant)
+  if (!built) {
+    const asked = reads(planColumns)
+    built = { asked, query: fixedQuery<Row, [string]>(1, (db, planId) => build(db, planId, asked)) }
+    variants.set(variant, built)
+  }
+  return built
+}
+
+const sectionQuery = (executor: Executor, planId: string, section: SectionDefinition, asked: Reads) =>
   planWithAccess(executor, planId)
     .select(sectionColumns(executor, ownerInQuery, section))
     .select(memberNamesColumn(executor, sql.ref<string>('plans.id')))
+    .select(readColumns(asked))
 type SectionRow = Awaited<ReturnType<ReturnType<typeof sectionQuery>['execute']>>[number]
-const sectionQueries = new Map(
-  PLAN.map((section) => [
-    section.key,
-    fixedQuery<SectionRow, [string]>(1, (db, planId) => sectionQuery(db, planId, section)),
-  ]),
-)
+const sectionQueries = new WeakMap<(plan: PlanIds) => Reads, Map<string, Built<SectionRow>>>()
 
 /**
- * The plan, the policy's facts, one section's content and section 1's people by name, in one query:
- * a section's pages ask for nothing else. The content is shown only to those the facts let through.
+ * The plan, the policy's facts, one section's content, section 1's people by name and whatever
+ * else the page reads about the plan, in one query: a section's pages ask for nothing else. The
+ * content is shown only to those the facts let through.
  */
-async function findPlanWithSection(executor: Executor, planId: string, section: SectionDefinition) {
-  const query = sectionQueries.get(section.key)
-  if (!isUuid(planId) || !query) return null
+async function findPlanWithSection<R extends Reads>(
+  executor: Executor,
+  planId: string,
+  section: SectionDefinition,
+  reads: (plan: PlanIds) => R,
+) {
+  if (!isUuid(planId)) return null
+  const { asked, query } = queryFor(sectionQueries, reads, section.key, (db, id, columns) =>
+    sectionQuery(db, id, section, columns),
+  )
   const [row] = await query(executor, planId)
   if (!row) return null
-  return { plan: reachedOf(row), section: sectionFrom(section, row), memberNames: memberNamesFrom(row) }
+  return {
+    plan: reachedOf(row),
+    section: sectionFrom(section, row),
+    memberNames: memberNamesFrom(row),
+    read: readResults(asked as R, row),
+  }
 }
 
 const shapesQuery = (executor: Executor, planId: string, asked: Reads) =>
@@ -214,19 +249,11 @@ const shapesQuery = (executor: Executor, planId: string, asked: Reads) =>
     .select(shapeColumns(executor, ownerInQuery, PLAN))
     .select(readColumns(asked))
 type ShapesRow = Awaited<ReturnType<ReturnType<typeof shapesQuery>['execute']>>[number]
-/** No reads besides the plan's shapes (the API's overview). */
-const nothingMore = () => ({})
-
-/** The query for each set of reads a page asks for with the plan (a page's own), and the reads. */
-const shapesQueries = new WeakMap<
-  (plan: PlanIds) => Reads,
-  { asked: Reads; query: ReturnType<typeof fixedQuery<ShapesRow, [string]>> }
->()
+const shapesQueries = new WeakMap<(plan: PlanIds) => Reads, Map<string, Built<ShapesRow>>>()
 
 /**
  * The plan, the policy's facts, every section's shape (answers, and the size of each list) and
- * whatever else the caller reads about the plan, in one query. `reads` gives the same reads each
- * time (a page's own, defined once): they are built, compiled and prepared once.
+ * whatever else the page reads about the plan, in one query.
  */
 async function findPlanWithShapes<R extends Reads>(
   executor: Executor,
@@ -234,16 +261,10 @@ async function findPlanWithShapes<R extends Reads>(
   reads: (plan: PlanIds) => R,
 ) {
   if (!isUuid(planId)) return null
-  let kept = shapesQueries.get(reads)
-  if (!kept) {
-    const asked = reads(planColumns)
-    kept = { asked, query: fixedQuery<ShapesRow, [string]>(1, (db, id) => shapesQuery(db, id, asked)) }
-    shapesQueries.set(reads, kept)
-  }
-  const [row] = await kept.query(executor, planId)
+  const { asked, query } = queryFor(shapesQueries, reads, '', shapesQuery)
+  const [row] = await query(executor, planId)
   if (!row) return null
-  const read = readResults(kept.asked as R, row)
-  return { plan: reachedOf(row), shapes: shapesFrom(PLAN, row), read }
+  return { plan: reachedOf(row), shapes: shapesFrom(PLAN, row), read: readResults(asked as R, row) }
 }
 
 type VersionHeader = { number: number; reason: string; hash: string; takenAt: Date; takenBy: string | null }
@@ -664,18 +685,20 @@ export function plansService(db: Db) {
     },
 
     /** One section, for a form or a check-your-answers page (audited as a view). */
-    async section(
+    async section<R extends Reads = Record<never, never>>(
       actor: Person,
       planId: string,
       key: string,
       correlationId: string,
       action: Action = 'plan:view',
+      /** What else the page shows of the plan, read with it (only shown if the plan may be read). */
+      reads: (plan: PlanIds) => R = nothingMore as () => R,
     ) {
       const definition = sectionDefinition(key)
       if (!definition) return null
-      const found = await findPlanWithSection(db, planId, definition)
+      const found = await findPlanWithSection(db, planId, definition, reads)
       if (!found || !can(actor, action, found.plan.access)) return null
-      const { plan, section, memberNames } = found
+      const { plan, section, memberNames, read } = found
       await auditView(actor, plan, correlationId, key)
       const state: SectionState = {
         key: definition.key,
@@ -684,7 +707,7 @@ export function plansService(db: Db) {
         status: sectionStatus(definition, section.content, section.completed),
         content: section.content,
       }
-      return { plan, definition, state, memberNames }
+      return { plan, definition, state, memberNames, read }
     },
 
     /**
