@@ -45,34 +45,29 @@ export class RenderedCache {
   }
 }
 
-/** Values only: a Map or Set would be written as `{}` and left out of the digest. */
-function plainValue(_key: string, value: unknown): unknown {
-  if (value instanceof Map || value instanceof Set) throw new Error('renderKept takes plain values only')
-  return value
-}
-
 /**
- * A part of a page rendered from `data` alone (no request, no person, no clock), kept under a
- * digest of the template's name and the data. Whatever the data shows that changes gives another
- * digest, so what is kept is never out of date, and instances need not tell each other anything;
- * the old part is left to age out. For the parts that are most of a page's work and change far less
- * often than they are read (a section's answers): who may see the page is still decided, and the
- * view audited, before this is asked for.
+ * A part of a page rendered from `data()` alone (no request, no person, no clock), kept under a
+ * digest of the template's name and of `from`: everything the data is made of, as text (a section's
+ * content as the database wrote it, the agency's hints as JSON). Whatever the part shows that
+ * changes gives another digest, so what is kept is never out of date, and instances need not tell
+ * each other anything; the old part is left to age out. The data is made only when the part is not
+ * kept. For the parts that are most of a page's work and change far less often than they are read:
+ * who may see the page is still decided, and the view audited, before this is asked for.
  */
 export function renderKept(
   cache: RenderedCache,
   views: { render(template: string, data: object): string },
   template: string,
-  data: Record<string, unknown>,
+  from: readonly string[],
+  data: () => Record<string, unknown>,
 ): Buffer {
-  const key = createHash('sha256')
-    .update(template)
-    .update('\0')
-    .update(JSON.stringify(data, plainValue))
-    .digest('base64url')
+  const digest = createHash('sha256').update(template)
+  // Each part's length first, so that no two lists of parts read as the same text.
+  for (const part of from) digest.update(`\0${part.length}:`).update(part)
+  const key = digest.digest('base64url')
   const kept = cache.get(key)
   if (kept) return kept
-  const html = Buffer.from(views.render(template, data))
+  const html = Buffer.from(views.render(template, data()))
   cache.set(key, html)
   return html
 }

@@ -59,23 +59,43 @@ export async function readList(
 
 const listColumn = (list: ListDefinition) => `list_${list.key}`
 
-/**
- * A section's answers, version and "completed", and each of its lists in order, as columns of one
- * select (JSON, which keeps every value a list holds as it is: text, dates as text, whole numbers).
- */
-export function sectionColumns(executor: Executor, owner: Owner, section: SectionDefinition) {
-  return [
-    jsonObjectFrom(
+/** A section's answers, version and "completed", and each of its lists in order, each as JSON. */
+function sectionParts(executor: Executor, owner: Owner, section: SectionDefinition) {
+  return {
+    section_row: jsonObjectFrom(
       executor
         .selectFrom('plan_sections')
         .select(['answers', 'version', 'completed'])
         .where('plan_id', '=', owner.id)
         .where('key', '=', section.key),
-    ).as('section_row'),
-    ...section.lists.map((list) =>
-      jsonArrayFrom(listQuery(executor, owner, section, list)).as(listColumn(list)),
     ),
-  ]
+    ...Object.fromEntries(
+      section.lists.map((list) => [
+        listColumn(list),
+        jsonArrayFrom(listQuery(executor, owner, section, list)),
+      ]),
+    ),
+  }
+}
+
+/**
+ * A section's answers, version and "completed", and each of its lists in order, as columns of one
+ * select (JSON, which keeps every value a list holds as it is: text, dates as text, whole numbers).
+ */
+export function sectionColumns(executor: Executor, owner: Owner, section: SectionDefinition) {
+  return Object.entries(sectionParts(executor, owner, section)).map(([name, part]) => part.as(name))
+}
+
+/**
+ * The same and section 1's people by name (`member_names`), as one JSON text as the database
+ * writes it: a page digests what it shows as it comes (renderKept), and parses it once.
+ */
+export function sectionTextColumn(executor: Executor, owner: Owner, section: SectionDefinition) {
+  const parts = {
+    ...sectionParts(executor, owner, section),
+    member_names: memberNamesPart(executor, owner.id),
+  }
+  return sql<string>`(${jsonBuildObject(parts)})::text`.as('section_text')
 }
 
 /** What `sectionColumns` read, as the section's content. */
@@ -105,11 +125,16 @@ export async function readSection(
   return sectionFrom(section, row)
 }
 
-/** Section 1's people, removed ones too, by id (for "who provides it"): a column of one select. */
-export function memberNamesColumn(executor: Executor, planId: string | Expression<string>) {
+/** Section 1's people, removed ones too, by id (for "who provides it"), in their order. */
+function memberNamesPart(executor: Executor, planId: string | Expression<string>) {
   return jsonArrayFrom(
-    executor.selectFrom('plan_network_members').select(['id', 'name']).where('plan_id', '=', planId),
-  ).as('member_names')
+    executor
+      .selectFrom('plan_network_members')
+      .select(['id', 'name'])
+      .where('plan_id', '=', planId)
+      .orderBy('position')
+      .orderBy('created_at'),
+  )
 }
 
 export const memberNamesFrom = (row: { member_names: { id: string; name: string }[] }) =>

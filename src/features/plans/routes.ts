@@ -232,30 +232,34 @@ export async function planRoutes(app: FastifyInstance, { services }: { services:
     const actor = person(request)
     const found = actor && (await plans.section(actor, planId, key, request.id, 'plan:update', formReads))
     if (!found || found.definition.filledElsewhere) return reply.callNotFound()
-    const { plan, definition, state, memberNames, read } = found
+    const { plan, definition, state, memberNames, contentText, read } = found
     const errors = overrides.errors ?? {}
     const order = fieldOrder(definition.questions)
     const conflicted = overrides.conflicts && overrides.conflicts.length > 0
     const hints = hintsUnder(read.hints, definition.key)
-    const questions = {
+    const ownViews = definition.key === 'adopters' ? read.ownViews : null
+    const questions = () => ({
       definition,
       values: overrides.values ?? formFieldsOf(definition.questions, state.content.answers),
       members: memberOptions(memberNames),
       hints,
-      ownViews: definition.key === 'adopters' ? read.ownViews : null,
-    }
+      ownViews,
+    })
+    // Both parts are made of the section's content (its text as the database gave it: the answers,
+    // the lists and the names of the people they name), the agency's hints and the adopters' views.
+    const madeOf = [definition.key, contentText, JSON.stringify(hints), JSON.stringify(ownViews)]
     // What was typed, and errors or conflicts to show, are this request's own: rendered, not kept.
     const typed = overrides.values !== undefined || Object.keys(errors).length > 0 || conflicted
     const questionsHtml = typed
       ? Buffer.from(
           app.views.render('plans/views/section-questions.njk', {
-            ...questions,
+            ...questions(),
             errors,
             conflicts: conflicted ? byField(overrides.conflicts ?? []) : null,
           }),
         )
-      : renderKept(sectionParts, app.views, 'plans/views/section-questions.njk', questions)
-    const listsHtml = renderKept(sectionParts, app.views, 'plans/views/section-lists.njk', {
+      : renderKept(sectionParts, app.views, 'plans/views/section-questions.njk', madeOf, questions)
+    const listsHtml = renderKept(sectionParts, app.views, 'plans/views/section-lists.njk', madeOf, () => ({
       definition,
       hints,
       lists: shownItems(
@@ -267,7 +271,7 @@ export async function planRoutes(app: FastifyInstance, { services }: { services:
           ]),
         ),
       ),
-    })
+    }))
     return reply.renderAround(
       'plans/views/section.njk',
       {
@@ -513,13 +517,22 @@ export async function planRoutes(app: FastifyInstance, { services }: { services:
       actor && (await plans.section(actor, request.params.id, request.params.key, request.id, 'plan:update'))
     if (!found || found.definition.filledElsewhere) return reply.callNotFound()
     const { plan, definition, state, memberNames } = found
-    const shown = sectionView(definition, state.content, memberNames)
-    const answersHtml = renderKept(sectionParts, app.views, 'plans/views/check-answers.njk', {
-      planId: plan.id,
-      definition,
-      answers: shown.answers,
-      lists: shownItems(definition, shown.lists),
-    })
+    // Made of the section's content, its text as the database gave it (with the names it shows).
+    const answersHtml = renderKept(
+      sectionParts,
+      app.views,
+      'plans/views/check-answers.njk',
+      [plan.id, definition.key, found.contentText],
+      () => {
+        const shown = sectionView(definition, state.content, memberNames)
+        return {
+          planId: plan.id,
+          definition,
+          answers: shown.answers,
+          lists: shownItems(definition, shown.lists),
+        }
+      },
+    )
     return reply.renderAround(
       'plans/views/check.njk',
       {

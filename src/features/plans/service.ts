@@ -27,14 +27,13 @@ import { accessFactColumns, accessFactsOf, childAccessFacts } from '../children/
 import { snapshotReviews } from '../reviews/records.ts'
 import {
   insertItem,
-  memberNamesColumn,
   memberNamesFrom,
   type Owner,
   type PlanKey,
   readSection,
   removeItem,
-  sectionColumns,
   sectionFrom,
+  sectionTextColumn,
   shapeColumns,
   shapesFrom,
   updateItem,
@@ -213,8 +212,7 @@ function queryFor<Row>(
 
 const sectionQuery = (executor: Executor, planId: string, section: SectionDefinition, asked: Reads) =>
   planWithAccess(executor, planId)
-    .select(sectionColumns(executor, ownerInQuery, section))
-    .select(memberNamesColumn(executor, sql.ref<string>('plans.id')))
+    .select(sectionTextColumn(executor, ownerInQuery, section))
     .select(readColumns(asked))
 type SectionRow = Awaited<ReturnType<ReturnType<typeof sectionQuery>['execute']>>[number]
 const sectionQueries = new WeakMap<(plan: PlanIds) => Reads, Map<string, Built<SectionRow>>>()
@@ -236,10 +234,12 @@ async function findPlanWithSection<R extends Reads>(
   )
   const [row] = await query(executor, planId)
   if (!row) return null
+  const content = JSON.parse(row.section_text)
   return {
     plan: reachedOf(row),
-    section: sectionFrom(section, row),
-    memberNames: memberNamesFrom(row),
+    section: sectionFrom(section, content),
+    memberNames: memberNamesFrom(content),
+    contentText: row.section_text,
     read: readResults(asked as R, row),
   }
 }
@@ -698,7 +698,7 @@ export function plansService(db: Db) {
       if (!definition) return null
       const found = await findPlanWithSection(db, planId, definition, reads)
       if (!found || !can(actor, action, found.plan.access)) return null
-      const { plan, section, memberNames, read } = found
+      const { plan, section, memberNames, contentText, read } = found
       await auditView(actor, plan, correlationId, key)
       const state: SectionState = {
         key: definition.key,
@@ -707,7 +707,8 @@ export function plansService(db: Db) {
         status: sectionStatus(definition, section.content, section.completed),
         content: section.content,
       }
-      return { plan, definition, state, memberNames, read }
+      /** `contentText`: the content and the names as the database gave them, to digest (renderKept). */
+      return { plan, definition, state, memberNames, contentText, read }
     },
 
     /**
