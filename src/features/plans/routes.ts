@@ -103,6 +103,8 @@ export async function planRoutes(app: FastifyInstance, { services }: { services:
   // Sections' answers and lists as their pages show them (100 to 200 KB for a large section), kept
   // under a digest of what they show: a save shows new content, which is rendered anew.
   const sectionParts = new RenderedCache(16_000_000)
+  // The front pages' summaries and task lists (a few KB each), kept the same way.
+  const frontPageParts = new RenderedCache(4_000_000)
   /** The items of each list as the kept parts show them: their words, not their stored values. */
   const shownItems = (definition: SectionDefinition, lists: Record<string, ItemView[]>) =>
     Object.fromEntries(
@@ -190,29 +192,57 @@ export async function planRoutes(app: FastifyInstance, { services }: { services:
       const adopters = read.adopters
       const photos = services.photos.subjectsWith(await services.photos.peopleOf(plan, adopters), read.photos)
       const saved = String((request.query as Record<string, unknown>).saved ?? '')
-      return reply.render('plans/views/plan.njk', {
-        title: `Adoption support plan: ${plan.child.firstName} ${plan.child.lastName}`,
-        plan,
-        adopters,
+      // The bulk of the page, kept under a digest of all it shows (a few kilobytes of JSON).
+      const summary = {
+        plan: {
+          id: plan.id,
+          dateAgreed: plan.dateAgreed,
+          child: {
+            firstName: plan.child.firstName,
+            lastName: plan.child.lastName,
+            dateOfBirth: plan.child.dateOfBirth,
+          },
+        },
+        adopters: adopters.map(({ first_name, last_name, date_of_birth }) => ({
+          first_name,
+          last_name,
+          date_of_birth,
+        })),
+        reviews: { datesUpdated: reviewsShown.datesUpdated },
+        statusText: STATUS_NAMES[plan.status as PlanStatus] ?? plan.status,
         photos,
         canEdit,
         tasks,
-        statusText: STATUS_NAMES[plan.status as PlanStatus] ?? plan.status,
-        next,
-        canSignOff,
-        birthFamily: actor.kind === 'staff' && can(actor, 'plan:birth-family-read', access),
-        moves: read.moves,
-        reviews: reviewsShown,
-        supportResponsibilityEnds: reviewsShown.placement.orderOn
-          ? placingAuthorityResponsibilityEnds(reviewsShown.placement.orderOn)
-          : null,
-        canPlace: actor.kind === 'staff' && can(actor, 'plan:placement', access),
-        statusNames: STATUS_NAMES,
         completedCount: sections.filter((section) => section.status === 'completed').length,
         editableCount: sections.filter((section) => section.status !== 'cannot-start').length,
-        saved: SAVED[saved] ?? null,
         ...adoptersPartOnFrontPage(actor, access, read.adoptersPart),
-      })
+      }
+      const summaryHtml = renderKept(
+        frontPageParts,
+        app.views,
+        'plans/views/front-page-parts.njk',
+        [JSON.stringify(summary)],
+        () => summary,
+      )
+      return reply.renderAround(
+        'plans/views/plan.njk',
+        {
+          title: `Adoption support plan: ${plan.child.firstName} ${plan.child.lastName}`,
+          plan,
+          next,
+          canSignOff,
+          birthFamily: actor.kind === 'staff' && can(actor, 'plan:birth-family-read', access),
+          moves: read.moves,
+          reviews: reviewsShown,
+          supportResponsibilityEnds: reviewsShown.placement.orderOn
+            ? placingAuthorityResponsibilityEnds(reviewsShown.placement.orderOn)
+            : null,
+          canPlace: actor.kind === 'staff' && can(actor, 'plan:placement', access),
+          statusNames: STATUS_NAMES,
+          saved: SAVED[saved] ?? null,
+        },
+        { name: 'summaryHtml', bytes: summaryHtml },
+      )
     },
   )
 
