@@ -14,7 +14,8 @@ import type { Database } from './schema.ts'
 // A query a busy page sends on every request, whose text never changes, only its values: built and
 // compiled by Kysely once, and on PostgreSQL prepared once on each connection of the pool (a named
 // statement), so that neither Kysely nor the database's planner works it out again each time. The
-// plan's front page is one query of some twenty parts: planning it took longer than running it.
+// plan's front page is one query of some twenty parts: planning it took longer than running it
+// (ADR 0024).
 //
 // Only for queries whose columns are named: a prepared `select *` fails once a migration adds a
 // column under a running instance ("cached plan must not change result type"). PGlite runs the

@@ -5,7 +5,7 @@ import type { Database } from '../db/schema.ts'
 // A page's many small reads made one statement. Each read is a query and what to make of its rows;
 // the rows come back as one JSON value, so several reads (and the plan a page is about) can be
 // columns of one select. On this service's machines every query costs a round trip and more of
-// the server's time than the query itself: a page that needs ten small things asks once.
+// the server's time than the query itself: a page that needs ten small things asks once (ADR 0024).
 //
 // In JSON a timestamp comes back as text (`toDate` makes it a Date again); dates stay the ISO text
 // the database hands out anyway, whole numbers stay numbers, text stays text.

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto'
 // them), or kept under a digest of what it was rendered from (renderKept), kept as the bytes that
 // are sent, so that it is rendered and encoded once rather than on every request. Only the
 // rendering is kept: who may see it is still decided, and the view audited, on every request.
-// Bounded by the bytes it holds; the least recently used goes first.
+// Bounded by the bytes it holds; the least recently used goes first (ADR 0017, ADR 0024).
 
 export class RenderedCache {
   readonly #entries = new Map<string, Buffer>()

@@ -200,7 +200,10 @@ function queryFor<Row>(
   build: (db: Executor, planId: string, asked: Reads) => Compilable<Row>,
 ): Built<Row> {
   let variants = cache.get(reads)
-  if (!variants) cache.set(reads, (variants = new Map()))
+  if (!variants) {
+    variants = new Map()
+    cache.set(reads, variants)
+  }
   let built = variants.get(variant)
   if (!built) {
     const asked = reads(planColumns)
