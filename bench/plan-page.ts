@@ -394,10 +394,13 @@ export const planPageScenario: Scenario = {
           'touched, the permission checks, the view recorded in the audit log (every page here, the ' +
           'version page included), and the page rendered by Nunjucks with GOV.UK Frontend macros. ' +
           'The front page counts the items of each list; the other pages read the section they show. ' +
+          'Each page reads what it shows with the plan and its access facts, in one query (ADR 0024). ' +
           'The version page renders its table of fields once for each version and keeps the bytes ' +
-          '(a version never changes: ADR 0017), so after the first request it reads no content; ' +
-          'the access check and the audit still run on every request. Each connection is a session ' +
-          'of its own.',
+          '(a version never changes: ADR 0017), so after the first request it reads no content; the ' +
+          'other pages keep their largest parts (answers, items, task list) under a digest of the ' +
+          'content they show, so they read the content on every request and render it again only ' +
+          'when it has changed. The access check and the audit still run on every request. Each ' +
+          'connection is a session of its own.',
         `HTML of each page: ${details[1]}.`,
         `The first rows are the conventional UK-government stack's floor, measured in the same run: ` +
           `Express ${packageVersion('express')} and Nunjucks ${packageVersion('nunjucks')} set up as a ` +

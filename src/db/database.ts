@@ -9,6 +9,7 @@ import type { Config } from '../config.ts'
 import { lockDataDir } from './lock.ts'
 import { migrations } from './migrations/index.ts'
 import { PGliteDialect } from './pglite-dialect.ts'
+import { preparedName } from './prepared.ts'
 import type { Database } from './schema.ts'
 
 export type Db = Kysely<Database>
@@ -52,6 +53,15 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
           return pg.types.getTypeParser(oid, format)
         }) as typeof pg.types.getTypeParser,
       },
+    })
+    // Statements marked by fixedQuery (prepared.ts) go as named statements: prepared once on each
+    // connection, planned once (PostgreSQL keeps a generic plan after a few runs).
+    pool.on('connect', (client) => {
+      const query = client.query.bind(client) as (...args: unknown[]) => unknown
+      client.query = ((text: unknown, values: unknown) => {
+        const name = typeof text === 'string' ? preparedName(text) : undefined
+        return name ? query({ name, text, values }) : query(text, values)
+      }) as typeof client.query
     })
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
     const copyIn = async (table: string, columns: readonly string[], rows: string) => {

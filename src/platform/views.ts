@@ -59,11 +59,11 @@ declare module 'fastify' {
   interface FastifyReply {
     pageContext: PageContext
     render(template: string, data?: Record<string, unknown>): FastifyReply
-    /** `render`, with one value a part rendered earlier and kept as bytes (see RenderedCache). */
+    /** `render`, with values that are parts rendered earlier and kept as bytes (see RenderedCache). */
     renderAround(
       template: string,
       data: Record<string, unknown>,
-      kept: { name: string; bytes: Buffer },
+      kept: { name: string; bytes: Buffer } | { name: string; bytes: Buffer }[],
     ): FastifyReply
   }
 }
@@ -79,11 +79,13 @@ export function renderer(env: nunjucks.Environment) {
   }
 }
 
-// Stands in for the kept part while the rest of the page is rendered: a comment no template writes.
-const KEPT_PART = '<!--kept part-->'
+// Stands in for a kept part while the rest of the page is rendered: a comment no template writes.
+const keptMarker = (name: string) => `<!--kept part: ${name}-->`
+
+type KeptPart = { name: string; bytes: Buffer }
 
 /**
- * Renders the page around bytes rendered earlier: the kept part is neither rendered nor encoded
+ * Renders the page around bytes rendered earlier: the kept parts are neither rendered nor encoded
  * again (for a whole plan, that is most of the page and most of the work).
  */
 export function aroundRenderer(env: nunjucks.Environment) {
@@ -91,21 +93,28 @@ export function aroundRenderer(env: nunjucks.Environment) {
     this: FastifyReply,
     template: string,
     data: Record<string, unknown>,
-    kept: { name: string; bytes: Buffer },
+    kept: KeptPart | KeptPart[],
   ): FastifyReply {
+    const parts = Array.isArray(kept) ? kept : [kept]
     const html = env.render(template, {
       ...this.pageContext,
       ...data,
-      [kept.name]: new nunjucks.runtime.SafeString(KEPT_PART),
+      ...Object.fromEntries(
+        parts.map((part) => [part.name, new nunjucks.runtime.SafeString(keptMarker(part.name))]),
+      ),
     })
-    const at = html.indexOf(KEPT_PART)
-    if (at < 0) throw new Error(`${template} does not show ${kept.name}`)
-    const body = Buffer.concat([
-      Buffer.from(html.slice(0, at)),
-      kept.bytes,
-      Buffer.from(html.slice(at + KEPT_PART.length)),
-    ])
-    return this.type('text/html; charset=utf-8').send(body)
+    const placed = parts
+      .map((part) => ({ part, at: html.indexOf(keptMarker(part.name)) }))
+      .sort((a, b) => a.at - b.at)
+    const chunks: Buffer[] = []
+    let from = 0
+    for (const { part, at } of placed) {
+      if (at < 0) throw new Error(`${template} does not show ${part.name}`)
+      chunks.push(Buffer.from(html.slice(from, at)), part.bytes)
+      from = at + keptMarker(part.name).length
+    }
+    chunks.push(Buffer.from(html.slice(from)))
+    return this.type('text/html; charset=utf-8').send(Buffer.concat(chunks))
   }
 }
 

@@ -3,6 +3,7 @@ import type { Db } from '../../db/database.ts'
 import type { Database } from '../../db/schema.ts'
 import { todayInEngland } from '../../platform/dates.ts'
 import type { Actor } from '../../platform/policy.ts'
+import { type Read, type Ref, readAlone, rowRead, rowsRead } from '../../platform/reads.ts'
 import { recordPlanEvent } from '../plans/events.ts'
 import type { PlansService } from '../plans/service.ts'
 
@@ -16,40 +17,47 @@ type Adopter = Actor & { kind: 'adopter' }
 export type AgreedVersion = { number: number; hash: string; agreedOn: string | null }
 
 /** The version kept when the plan was last agreed (the lifecycle's "agreed" step takes one). */
-export async function agreedVersion(executor: Executor, planId: string): Promise<AgreedVersion | null> {
-  const row = await executor
-    .selectFrom('plan_transitions')
-    .innerJoin('plan_versions', (join) =>
-      join
-        .onRef('plan_versions.plan_id', '=', 'plan_transitions.plan_id')
-        .onRef('plan_versions.number', '=', 'plan_transitions.version_number'),
-    )
-    .select(['plan_versions.number', 'plan_versions.content_hash', 'plan_transitions.on_date'])
-    .where('plan_transitions.plan_id', '=', planId)
-    .where('plan_transitions.to_status', '=', 'agreed')
-    .orderBy('plan_transitions.made_at', 'desc')
-    .limit(1)
-    .executeTakeFirst()
-  return row ? { number: row.number, hash: row.content_hash, agreedOn: row.on_date } : null
+export function agreedVersionRead(executor: Executor, planId: Ref<string>): Read<AgreedVersion | null> {
+  return rowRead(
+    executor
+      .selectFrom('plan_transitions')
+      .innerJoin('plan_versions', (join) =>
+        join
+          .onRef('plan_versions.plan_id', '=', 'plan_transitions.plan_id')
+          .onRef('plan_versions.number', '=', 'plan_transitions.version_number'),
+      )
+      .select(['plan_versions.number', 'plan_versions.content_hash', 'plan_transitions.on_date'])
+      .where('plan_transitions.plan_id', '=', planId)
+      .where('plan_transitions.to_status', '=', 'agreed')
+      .orderBy('plan_transitions.made_at', 'desc')
+      .limit(1),
+    (row) => (row ? { number: row.number, hash: row.content_hash, agreedOn: row.on_date } : null),
+  )
+}
+
+export function agreedVersion(executor: Executor, planId: string): Promise<AgreedVersion | null> {
+  return readAlone(executor, agreedVersionRead(executor, planId))
 }
 
 export function acknowledgementsService(db: Db, plans: PlansService) {
   /** Everyone's acknowledgements of the plan, oldest first. */
-  function acknowledgementsOf(planId: string) {
-    return db
-      .selectFrom('plan_acknowledgements')
-      .innerJoin('users', 'users.id', 'plan_acknowledgements.acknowledged_by')
-      .select([
-        'plan_acknowledgements.typed_name as typedName',
-        'plan_acknowledgements.acknowledged_on as on',
-        'plan_acknowledgements.version_number as version',
-        'plan_acknowledgements.content_hash as hash',
-        'users.name as account',
-        'plan_acknowledgements.acknowledged_by as userId',
-      ])
-      .where('plan_acknowledgements.plan_id', '=', planId)
-      .orderBy('plan_acknowledgements.acknowledged_at')
-      .execute()
+  function acknowledgementsRead(planId: Ref<string>) {
+    return rowsRead(
+      db
+        .selectFrom('plan_acknowledgements')
+        .innerJoin('users', 'users.id', 'plan_acknowledgements.acknowledged_by')
+        .select([
+          'plan_acknowledgements.typed_name as typedName',
+          'plan_acknowledgements.acknowledged_on as on',
+          'plan_acknowledgements.version_number as version',
+          'plan_acknowledgements.content_hash as hash',
+          'users.name as account',
+          'plan_acknowledgements.acknowledged_by as userId',
+        ])
+        .where('plan_acknowledgements.plan_id', '=', planId)
+        .orderBy('plan_acknowledgements.acknowledged_at'),
+      (rows) => rows,
+    )
   }
 
   /** This adopter's acknowledgement of the agreed version, if they have given it. */
@@ -64,7 +72,8 @@ export function acknowledgementsService(db: Db, plans: PlansService) {
   }
 
   return {
-    acknowledgementsOf,
+    acknowledgementsOf: (planId: string) => readAlone(db, acknowledgementsRead(planId)),
+    acknowledgementsRead,
 
     /** What the acknowledgement page shows: the agreed version, and whether this adopter has acknowledged it. */
     async page(actor: Adopter, planId: string) {

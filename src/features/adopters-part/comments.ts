@@ -3,6 +3,7 @@ import type { Db } from '../../db/database.ts'
 import type { Database } from '../../db/schema.ts'
 import { sectionDefinition } from '../../plan/definition.ts'
 import type { Actor } from '../../platform/policy.ts'
+import { type Ref, rowRead } from '../../platform/reads.ts'
 import { recordPlanEvent } from '../plans/events.ts'
 import type { PlansService } from '../plans/service.ts'
 import { isRecordId } from './form.ts'
@@ -120,18 +121,21 @@ export function commentsService(db: Db, plans: PlansService) {
     /** One section's comments, for its page (the page's view of the section is audited already). */
     forSection: (planId: string, section: string) => threadsOf(db, planId, section),
 
-    /** How many comments are open and resolved, for the front page. */
-    async counts(planId: string) {
-      const row = await db
-        .selectFrom('plan_comments')
-        .select((eb) => [
-          eb.fn.countAll<number>().as('all'),
-          eb.fn.count<number>('resolved_at').as('resolved'),
-        ])
-        .where('plan_id', '=', planId)
-        .executeTakeFirstOrThrow()
-      return { open: Number(row.all) - Number(row.resolved), resolved: Number(row.resolved) }
-    },
+    /** How many comments are open and resolved, for the front page (read with the plan). */
+    countsRead: (planId: Ref<string>) =>
+      rowRead(
+        db
+          .selectFrom('plan_comments')
+          .select((eb) => [
+            eb.fn.countAll<number>().as('all'),
+            eb.fn.count<number>('resolved_at').as('resolved'),
+          ])
+          .where('plan_id', '=', planId),
+        (row) => ({
+          open: Number(row?.all ?? 0) - Number(row?.resolved ?? 0),
+          resolved: Number(row?.resolved ?? 0),
+        }),
+      ),
 
     async add(
       actor: Adopter,

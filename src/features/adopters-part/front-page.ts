@@ -1,33 +1,38 @@
 import { can, type Resource } from '../../platform/policy.ts'
+import { groupRead, type ReadValue } from '../../platform/reads.ts'
 import type { PersonActor } from '../../platform/request-context.ts'
 import type { Services } from '../../services.ts'
-import type { PlanHeader } from '../plans/service.ts'
-import { agreedVersion } from './acknowledgements.ts'
+import type { PlanIds } from '../plans/service.ts'
+import { agreedVersionRead } from './acknowledgements.ts'
+
+/** What the front page reads of the adopters' part and the meetings, with the plan (one query). */
+export function adoptersPartRead(services: Services, plan: PlanIds) {
+  const { comments, reviewRequests, acknowledgements, views } = services.adoptersPart
+  return groupRead({
+    agreed: agreedVersionRead(services.db, plan.id),
+    acknowledged: acknowledgements.acknowledgementsRead(plan.id),
+    requests: reviewRequests.requestsRead(plan.id),
+    comments: comments.countsRead(plan.id),
+    ownViews: views.latestRead(plan.id),
+    meetings: services.meetings.meetingsRead(plan.id),
+  })
+}
 
 /**
  * What the plan's front page shows of the adopters' part and the planning meetings, and what this
  * person may do there: the staff see the comments waiting, the adopters' own views, who has
  * acknowledged which version, the review requests and the meetings; the adopters see their way in.
  */
-export async function adoptersPartOnFrontPage(
-  services: Services,
+export function adoptersPartOnFrontPage(
   actor: PersonActor,
-  plan: PlanHeader,
   access: Resource,
+  read: ReadValue<ReturnType<typeof adoptersPartRead>>,
 ) {
-  const { comments, reviewRequests, acknowledgements, views } = services.adoptersPart
-  const [agreed, acknowledged, requests, commentCounts, ownViews, meetings] = await Promise.all([
-    agreedVersion(services.db, plan.id),
-    acknowledgements.acknowledgementsOf(plan.id),
-    reviewRequests.requestsOf(plan.id),
-    comments.counts(plan.id),
-    views.latest(plan.id),
-    services.meetings.meetingsOf(plan.id),
-  ])
+  const { agreed, acknowledged, requests, comments, ownViews, meetings } = read
   return {
     adoptersPart: {
       isAdopter: actor.kind === 'adopter',
-      comments: commentCounts,
+      comments,
       ownViews,
       agreed,
       acknowledged,

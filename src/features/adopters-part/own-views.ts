@@ -1,5 +1,6 @@
 import type { Db } from '../../db/database.ts'
 import type { Actor } from '../../platform/policy.ts'
+import { type Read, type Ref, readAlone, rowRead, toDate } from '../../platform/reads.ts'
 import { recordPlanEvent } from '../plans/events.ts'
 import type { PlansService } from '../plans/service.ts'
 
@@ -11,20 +12,25 @@ type Adopter = Actor & { kind: 'adopter' }
 export type OwnViews = { views: string; by: string; at: Date }
 
 export function ownViewsService(db: Db, plans: PlansService) {
-  async function latest(planId: string): Promise<OwnViews | null> {
-    const row = await db
-      .selectFrom('plan_adopter_views')
-      .innerJoin('users', 'users.id', 'plan_adopter_views.written_by')
-      .select(['plan_adopter_views.views', 'plan_adopter_views.written_at', 'users.name'])
-      .where('plan_adopter_views.plan_id', '=', planId)
-      .orderBy('plan_adopter_views.written_at', 'desc')
-      .limit(1)
-      .executeTakeFirst()
-    return row ? { views: row.views, by: row.name, at: row.written_at } : null
+  /** What they wrote last, if anything: alone, or read with the plan. */
+  function latestRead(planId: Ref<string>): Read<OwnViews | null> {
+    return rowRead(
+      db
+        .selectFrom('plan_adopter_views')
+        .innerJoin('users', 'users.id', 'plan_adopter_views.written_by')
+        .select(['plan_adopter_views.views', 'plan_adopter_views.written_at', 'users.name'])
+        .where('plan_adopter_views.plan_id', '=', planId)
+        .orderBy('plan_adopter_views.written_at', 'desc')
+        .limit(1),
+      (row) => (row ? { views: row.views, by: row.name, at: toDate(row.written_at) } : null),
+    )
   }
+
+  const latest = (planId: string) => readAlone(db, latestRead(planId))
 
   return {
     latest,
+    latestRead,
 
     /** The views form: the plan and what they wrote last (their account's own page). */
     async page(actor: Adopter, planId: string) {

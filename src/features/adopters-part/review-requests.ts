@@ -1,5 +1,6 @@
 import type { Db } from '../../db/database.ts'
 import type { Actor } from '../../platform/policy.ts'
+import { type Read, type Ref, readAlone, rowsRead, toDate } from '../../platform/reads.ts'
 import { recordPlanEvent } from '../plans/events.ts'
 import type { PlansService } from '../plans/service.ts'
 import { isRecordId } from './form.ts'
@@ -24,37 +25,42 @@ export type ReviewRequest = {
 
 export function reviewRequestsService(db: Db, plans: PlansService) {
   /** The plan's requests, unanswered first, then the newest. */
-  async function requestsOf(planId: string): Promise<ReviewRequest[]> {
-    const rows = await db
-      .selectFrom('plan_review_requests')
-      .innerJoin('users as asker', 'asker.id', 'plan_review_requests.asked_by')
-      .leftJoin('users as answerer', 'answerer.id', 'plan_review_requests.answered_by')
-      .select([
-        'plan_review_requests.id',
-        'plan_review_requests.reason',
-        'plan_review_requests.asked_at',
-        'plan_review_requests.answer',
-        'plan_review_requests.answered_at',
-        'asker.name as asker',
-        'answerer.name as answerer',
-      ])
-      .where('plan_review_requests.plan_id', '=', planId)
-      .orderBy((eb) => eb('plan_review_requests.answered_at', 'is', null), 'desc')
-      .orderBy('plan_review_requests.asked_at', 'desc')
-      .execute()
-    return rows.map((row) => ({
-      id: row.id,
-      reason: row.reason,
-      askedBy: row.asker,
-      askedAt: row.asked_at,
-      answer: row.answer,
-      answeredBy: row.answerer,
-      answeredAt: row.answered_at,
-    }))
+  function requestsRead(planId: Ref<string>): Read<ReviewRequest[]> {
+    return rowsRead(
+      db
+        .selectFrom('plan_review_requests')
+        .innerJoin('users as asker', 'asker.id', 'plan_review_requests.asked_by')
+        .leftJoin('users as answerer', 'answerer.id', 'plan_review_requests.answered_by')
+        .select([
+          'plan_review_requests.id',
+          'plan_review_requests.reason',
+          'plan_review_requests.asked_at',
+          'plan_review_requests.answer',
+          'plan_review_requests.answered_at',
+          'asker.name as asker',
+          'answerer.name as answerer',
+        ])
+        .where('plan_review_requests.plan_id', '=', planId)
+        .orderBy((eb) => eb('plan_review_requests.answered_at', 'is', null), 'desc')
+        .orderBy('plan_review_requests.asked_at', 'desc'),
+      (rows) =>
+        rows.map((row) => ({
+          id: row.id,
+          reason: row.reason,
+          askedBy: row.asker,
+          askedAt: toDate(row.asked_at),
+          answer: row.answer,
+          answeredBy: row.answerer,
+          answeredAt: row.answered_at === null ? null : toDate(row.answered_at),
+        })),
+    )
   }
+
+  const requestsOf = (planId: string) => readAlone(db, requestsRead(planId))
 
   return {
     requestsOf,
+    requestsRead,
 
     /** The plan's requests, for their page (audited: the reasons are about the child and family). */
     async page(actor: Adopter | Staff, planId: string, correlationId: string) {

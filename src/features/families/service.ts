@@ -5,6 +5,7 @@ import { recordAudit } from '../../platform/audit.ts'
 import { isRealDate, todayInEngland } from '../../platform/dates.ts'
 import { pageWindow } from '../../platform/pagination.ts'
 import { type Actor, can, type Resource } from '../../platform/policy.ts'
+import { type Read, type Ref, readAlone, rowsRead } from '../../platform/reads.ts'
 import { childAccessFacts } from '../children/service.ts'
 
 // Prospective adopters: the family, the agency that approved them (another agency's approval makes
@@ -85,6 +86,18 @@ type StaffActor = Actor & { kind: 'staff' }
 const isUuid = (value: string) => z.uuid().safeParse(value).success
 
 export function familiesService(db: Db) {
+  /** The family's adopters in order (none without a family), to read alone or with a plan. */
+  function adoptersRead(familyId: Ref<string | null>): Read<Adopter[]> {
+    return rowsRead(
+      db
+        .selectFrom('adopters')
+        .selectAll()
+        .where('family_id', '=', familyId as Ref<string>)
+        .orderBy('position'),
+      (rows) => rows,
+    )
+  }
+
   async function facts(family: {
     id: string
     agency_id: string
@@ -237,13 +250,10 @@ export function familiesService(db: Db) {
 
     /** The family's adopters in order, for a plan's front page (the plan's own check decides who sees it). */
     adoptersOf(familyId: string): Promise<Adopter[]> {
-      return db
-        .selectFrom('adopters')
-        .selectAll()
-        .where('family_id', '=', familyId)
-        .orderBy('position')
-        .execute()
+      return readAlone(db, adoptersRead(familyId))
     },
+
+    adoptersRead,
 
     async add(actor: StaffActor, details: FamilyDetails, correlationId: string): Promise<string> {
       return db.transaction().execute(async (trx) => {

@@ -3,6 +3,7 @@ import type { Db } from '../../db/database.ts'
 import { HINT_PLACES, type HintPlace, type Hints, hintPlace } from '../../plan/guidance.ts'
 import { recordAudit } from '../../platform/audit.ts'
 import { type Actor, can } from '../../platform/policy.ts'
+import { type Read, type Ref, readAlone, rowsRead } from '../../platform/reads.ts'
 
 // The hints beside the plan's questions, as each agency words them (ADR 0010): the definition's
 // default unless the agency wrote its own. Team managers and administrators change them; every
@@ -31,6 +32,21 @@ export type HintChange =
   | { outcome: 'not-found' }
 
 export function guidanceService(db: Db) {
+  function hintsRead(agencyId: Ref<string>): Read<Hints> {
+    return rowsRead(
+      db.selectFrom('guidance').select(['path', 'hint']).where('agency_id', '=', agencyId),
+      (rows) => {
+        const own = new Map(rows.map((row) => [row.path, row.hint]))
+        const hints: Hints = {}
+        for (const place of HINT_PLACES) {
+          const hint = own.get(place.path) ?? place.defaultHint
+          if (hint) hints[place.path] = hint
+        }
+        return hints
+      },
+    )
+  }
+
   async function ownWording(agencyId: string): Promise<Map<string, string>> {
     const rows = await db
       .selectFrom('guidance')
@@ -85,15 +101,10 @@ export function guidanceService(db: Db) {
 
   return {
     /** What the agency's plan pages show: path → text, for every place that has a hint. */
-    async hintsFor(agencyId: string): Promise<Hints> {
-      const own = await ownWording(agencyId)
-      const hints: Hints = {}
-      for (const place of HINT_PLACES) {
-        const hint = own.get(place.path) ?? place.defaultHint
-        if (hint) hints[place.path] = hint
-      }
-      return hints
-    },
+    hintsFor: (agencyId: string): Promise<Hints> => readAlone(db, hintsRead(agencyId)),
+
+    /** The same, to read with a plan (its agency's). */
+    hintsRead,
 
     /** Every place, in the plan's order, with the hint the agency shows there and whose wording it is. */
     async list(actor: Staff): Promise<HintView[]> {

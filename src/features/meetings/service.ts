@@ -1,5 +1,6 @@
 import type { Db } from '../../db/database.ts'
 import type { Actor } from '../../platform/policy.ts'
+import { type Ref, readAlone, rowsRead, toDate } from '../../platform/reads.ts'
 import { recordPlanEvent } from '../plans/events.ts'
 import type { PlansService } from '../plans/service.ts'
 
@@ -17,10 +18,10 @@ export type Meeting = {
 }
 
 export function meetingsService(db: Db, plans: PlansService) {
-  return {
-    /** The plan's meetings, the latest first. */
-    meetingsOf(planId: string) {
-      return db
+  /** The plan's meetings, the latest first: alone, or read with the plan. */
+  function meetingsRead(planId: Ref<string>) {
+    return rowsRead(
+      db
         .selectFrom('plan_meetings')
         .innerJoin('users', 'users.id', 'plan_meetings.recorded_by')
         .select([
@@ -34,9 +35,16 @@ export function meetingsService(db: Db, plans: PlansService) {
         ])
         .where('plan_meetings.plan_id', '=', planId)
         .orderBy('plan_meetings.held_on', 'desc')
-        .orderBy('plan_meetings.recorded_at', 'desc')
-        .execute()
-    },
+        .orderBy('plan_meetings.recorded_at', 'desc'),
+      (rows) => rows.map((row) => ({ ...row, recordedAt: toDate(row.recordedAt) })),
+    )
+  }
+
+  return {
+    /** The plan's meetings, the latest first. */
+    meetingsOf: (planId: string) => readAlone(db, meetingsRead(planId)),
+
+    meetingsRead,
 
     /** The plan, if this person may record a meeting for it. */
     planFor: (actor: Staff, planId: string) => plans.reach(actor, planId, 'plan:record-meeting'),

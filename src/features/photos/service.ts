@@ -2,9 +2,10 @@ import type { Transaction } from 'kysely'
 import type { Db } from '../../db/database.ts'
 import type { Database } from '../../db/schema.ts'
 import type { PreparedPhoto } from '../../platform/photos.ts'
+import { type Ref, readAlone, rowsRead } from '../../platform/reads.ts'
 import type { PersonActor as Person } from '../../platform/request-context.ts'
 import { recordPlanEvent } from '../plans/events.ts'
-import type { PlanHeader, PlansService } from '../plans/service.ts'
+import type { PlanHeader, PlanIds, PlansService } from '../plans/service.ts'
 
 // The photos on a plan's front page: the child's, and each adopter's. A photo belongs to its
 // subject (the child, or one adopter), not to the plan, so a brother's plan and a later plan show the
@@ -57,25 +58,48 @@ export function photosService(db: Db, plans: PlansService) {
     ]
   }
 
-  /** The child and each adopter, with their photos; `adopters` when the caller has read them already. */
-  async function subjectsOf(
-    plan: PlanHeader,
-    known?: { id: string; first_name: string; last_name: string }[],
-  ): Promise<PhotoSubject[]> {
-    const subjects = await peopleOf(plan, known)
-    const photos = await db
-      .selectFrom('photos')
-      .select(['id', 'subject_type', 'subject_id', 'description', 'width', 'height'])
-      .where('agency_id', '=', plan.agencyId)
-      .where('removed_at', 'is', null)
-      .where(
-        'subject_id',
-        'in',
-        subjects.map((subject) => subject.id),
-      )
-      .orderBy('uploaded_at', 'desc')
-      .orderBy('id')
-      .execute()
+  /**
+   * The newest photos first, of the plan's child and of each adopter of its family: `subjectsWith`
+   * gives each subject its own. One read, alone or with the plan.
+   */
+  function photosRead(plan: Pick<PlanIds, 'agencyId' | 'childId' | 'familyId'>) {
+    return rowsRead(
+      db
+        .selectFrom('photos')
+        .select(['id', 'subject_type', 'subject_id', 'description', 'width', 'height'])
+        .where('agency_id', '=', plan.agencyId)
+        .where('removed_at', 'is', null)
+        .where((eb) =>
+          eb.or([
+            eb('subject_id', '=', plan.childId),
+            eb(
+              'subject_id',
+              'in',
+              eb
+                .selectFrom('adopters')
+                .select('adopters.id')
+                .where('adopters.family_id', '=', plan.familyId as Ref<string>),
+            ),
+          ]),
+        )
+        .orderBy('uploaded_at', 'desc')
+        .orderBy('id'),
+      (rows) => rows,
+    )
+  }
+
+  /** Each subject with its newest photo, from what `photosRead` read. */
+  function subjectsWith(
+    subjects: Omit<PhotoSubject, 'photo'>[],
+    photos: {
+      id: string
+      subject_type: string
+      subject_id: string
+      description: string
+      width: number
+      height: number
+    }[],
+  ): PhotoSubject[] {
     return subjects.map((subject) => {
       const photo = photos.find((row) => row.subject_type === subject.type && row.subject_id === subject.id)
       return {
@@ -85,6 +109,15 @@ export function photosService(db: Db, plans: PlansService) {
           : null,
       }
     })
+  }
+
+  /** The child and each adopter, with their photos; `adopters` when the caller has read them already. */
+  async function subjectsOf(
+    plan: PlanHeader,
+    known?: { id: string; first_name: string; last_name: string }[],
+  ): Promise<PhotoSubject[]> {
+    const subjects = await peopleOf(plan, known)
+    return subjectsWith(subjects, await readAlone(db, photosRead(plan)))
   }
 
   /** The plan and one of its subjects, if the person may take the action on the plan. */
@@ -118,6 +151,8 @@ export function photosService(db: Db, plans: PlansService) {
   return {
     peopleOf,
     subjectsOf,
+    photosRead,
+    subjectsWith,
     reachSubject,
 
     /** Stores a photo already checked and re-encoded by `preparePhoto`; it becomes the one shown. */

@@ -16,9 +16,20 @@ import { recordAudit } from '../../platform/audit.ts'
 import { todayInEngland } from '../../platform/dates.ts'
 import { type Actor, can } from '../../platform/policy.ts'
 import {
+  groupRead,
+  type ReadValue,
+  type Ref,
+  readAlone,
+  rowRead,
+  rowsRead,
+  toDate,
+} from '../../platform/reads.ts'
+import {
   findPlan,
   type PlanHeader,
+  type PlanIds,
   type PlansService,
+  planIdsOf,
   type ReachedPlan,
   recordVersion,
   siblingPlansOf,
@@ -59,22 +70,57 @@ async function currentMatch(executor: Executor, plan: PlanHeader) {
 /** Statuses in which a sign-off counts: before panel. */
 const SIGNED_OFF_BEFORE: readonly string[] = ['draft', 'with-adopters']
 
-export async function lifecycleFacts(executor: Executor, plan: PlanHeader): Promise<LifecycleFacts> {
-  const completed = await executor
-    .selectFrom('plan_sections')
-    .select(['key', 'completed'])
-    .where('plan_id', '=', plan.id)
-    .execute()
-  const match = await currentMatch(executor, plan)
+/**
+ * What the lifecycle's rules ask of a plan, as one read: which sections are marked completed, the
+ * match's dates and the latest sign-off's hash (`lifecycleFactsFrom` makes the facts of it).
+ */
+export function lifecycleRead(executor: Executor, plan: PlanIds) {
+  return groupRead({
+    completed: rowsRead(
+      executor.selectFrom('plan_sections').select(['key', 'completed']).where('plan_id', '=', plan.id),
+      (rows) => rows.filter((row) => row.completed).map((row) => row.key),
+    ),
+    match: rowRead(
+      executor
+        .selectFrom('matches')
+        .select(['panel_on', 'decision_on', 'placed_on', 'order_on', 'returned_on'])
+        .where('child_id', '=', plan.childId)
+        .where('family_id', '=', plan.familyId as Ref<string>)
+        .where('ended_at', 'is', null),
+      (row) => row,
+    ),
+    signOff: rowRead(
+      executor
+        .selectFrom('plan_sign_offs')
+        .select('content_hash')
+        .where('plan_id', '=', plan.id)
+        .orderBy('signed_at', 'desc')
+        .limit(1),
+      (row) => row?.content_hash ?? null,
+    ),
+  })
+}
+
+export type LifecycleRead = ReadValue<ReturnType<typeof lifecycleRead>>
+
+/** The lifecycle's facts from what `lifecycleRead` read; only a sign-off before panel reads more. */
+export async function lifecycleFactsFrom(
+  executor: Executor,
+  plan: PlanHeader,
+  read: LifecycleRead,
+): Promise<LifecycleFacts> {
+  const { completed, match, signOff } = read
   return {
     status: plan.status as PlanStatus,
     hasFamily: match !== null,
     sectionsNotCompleted: PLAN.filter(
-      (section) =>
-        !section.filledElsewhere && !completed.some((row) => row.key === section.key && row.completed),
+      (section) => !section.filledElsewhere && !completed.includes(section.key),
     ).map((section) => `${section.number}. ${section.title}`),
     // Only before panel does it matter, and only then is the whole plan read to hash it.
-    signedOff: SIGNED_OFF_BEFORE.includes(plan.status) && (await signedOffAsItStands(executor, plan)),
+    signedOff:
+      SIGNED_OFF_BEFORE.includes(plan.status) &&
+      signOff !== null &&
+      signOff === contentHash(await snapshotOf(executor, plan)),
     panelOn: match?.panel_on ?? null,
     decisionOn: match?.decision_on ?? null,
     placedOn: match?.placed_on ?? null,
@@ -83,15 +129,43 @@ export async function lifecycleFacts(executor: Executor, plan: PlanHeader): Prom
   }
 }
 
-async function signedOffAsItStands(executor: Executor, plan: PlanHeader): Promise<boolean> {
-  const signOff = await executor
-    .selectFrom('plan_sign_offs')
-    .select('content_hash')
-    .where('plan_id', '=', plan.id)
-    .orderBy('signed_at', 'desc')
-    .limit(1)
-    .executeTakeFirst()
-  return signOff !== undefined && signOff.content_hash === contentHash(await snapshotOf(executor, plan))
+export async function lifecycleFacts(executor: Executor, plan: PlanHeader): Promise<LifecycleFacts> {
+  return lifecycleFactsFrom(
+    executor,
+    plan,
+    await readAlone(executor, lifecycleRead(executor, planIdsOf(plan))),
+  )
+}
+
+/** The steps this person could take from where the plan stands, each with what stands in the way. */
+function stepsFor(actor: Staff, facts: LifecycleFacts) {
+  return (
+    transitionsFrom(facts.status)
+      .filter((rule) => rule.roles.includes(actor.role))
+      // The date and note are asked for on the step's own form: here, only what stands in the way.
+      .map((rule) => ({ rule, reasons: rule.unmet(facts, { to: rule.to }) }))
+  )
+}
+
+/** Where the plan has been: every move, newest first, with who made it. */
+export function transitionsRead(executor: Executor, planId: Ref<string>) {
+  return rowsRead(
+    executor
+      .selectFrom('plan_transitions')
+      .innerJoin('users', 'users.id', 'plan_transitions.made_by')
+      .select([
+        'plan_transitions.from_status',
+        'plan_transitions.to_status',
+        'plan_transitions.on_date',
+        'plan_transitions.note',
+        'plan_transitions.version_number',
+        'plan_transitions.made_at',
+        'users.name as made_by',
+      ])
+      .where('plan_transitions.plan_id', '=', planId)
+      .orderBy('plan_transitions.made_at', 'desc'),
+    (rows) => rows.map((row) => ({ ...row, made_at: toDate(row.made_at) })),
+  )
 }
 
 export function lifecycleService(db: Db, plans: PlansService) {
@@ -169,12 +243,20 @@ export function lifecycleService(db: Db, plans: PlansService) {
             : null
       if (!plan) return null
       const facts = await lifecycleFacts(db, plan)
-      const steps = transitionsFrom(facts.status)
-        .filter((rule) => rule.roles.includes(actor.role))
-        // The date and note are asked for on the step's own form: here, only what stands in the way.
-        .map((rule) => ({ rule, reasons: rule.unmet(facts, { to: rule.to }) }))
       const siblings = await siblingPlansOf(db, plan, { sameStatus: true })
-      return { plan, facts, steps, siblings: siblings.map((sibling) => sibling.child.firstName) }
+      return {
+        plan,
+        facts,
+        steps: stepsFor(actor, facts),
+        siblings: siblings.map((sibling) => sibling.child.firstName),
+      }
+    },
+
+    /** The front page's "what happens next": the facts read with the plan, and this person's steps. */
+    async next(actor: Staff, plan: ReachedPlan, read: LifecycleRead) {
+      if (!can(actor, 'plan:transition', plan.access)) return null
+      const facts = await lifecycleFactsFrom(db, plan, read)
+      return { facts, steps: stepsFor(actor, facts) }
     },
 
     /** Moves the plan (and, if asked, its brothers' and sisters' plans) one step on, or back. */
@@ -261,23 +343,7 @@ export function lifecycleService(db: Db, plans: PlansService) {
     },
 
     /** The plan's moves, newest first, with who made them. */
-    transitions(planId: string) {
-      return db
-        .selectFrom('plan_transitions')
-        .innerJoin('users', 'users.id', 'plan_transitions.made_by')
-        .select([
-          'plan_transitions.from_status',
-          'plan_transitions.to_status',
-          'plan_transitions.on_date',
-          'plan_transitions.note',
-          'plan_transitions.version_number',
-          'plan_transitions.made_at',
-          'users.name as made_by',
-        ])
-        .where('plan_transitions.plan_id', '=', planId)
-        .orderBy('plan_transitions.made_at', 'desc')
-        .execute()
-    },
+    transitions: (planId: string) => readAlone(db, transitionsRead(db, planId)),
   }
 }
 

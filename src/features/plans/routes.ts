@@ -23,10 +23,12 @@ import { flattenSnapshot, type PlanSnapshot } from '../../plan/versions.ts'
 import { londonTime } from '../../platform/dates.ts'
 import { formFields, fromFieldErrors, wholeNumber } from '../../platform/forms.ts'
 import { can } from '../../platform/policy.ts'
-import { RenderedCache } from '../../platform/rendered-cache.ts'
+import { RenderedCache, renderKept } from '../../platform/rendered-cache.ts'
 import { person } from '../../platform/request-context.ts'
 import type { Services } from '../../services.ts'
-import { adoptersPartOnFrontPage } from '../adopters-part/front-page.ts'
+import { adoptersPartOnFrontPage, adoptersPartRead } from '../adopters-part/front-page.ts'
+import { lifecycleRead, transitionsRead } from './lifecycle.ts'
+import type { PlanIds } from './service.ts'
 
 // The plan's pages: the front page and task list; a page per section with its questions and lists
 // ("add another"); a page per list item; check your answers with "Have you completed this
@@ -98,6 +100,19 @@ export async function planRoutes(app: FastifyInstance, { services }: { services:
   const { plans, guidance } = services
   // About 40 large plans' whole-plan tables (a few hundred KB each); a version never changes.
   const versionTables = new RenderedCache(16_000_000)
+  // Sections' answers and lists as their pages show them (100 to 200 KB for a large section), kept
+  // under a digest of what they show: a save shows new content, which is rendered anew.
+  const sectionParts = new RenderedCache(16_000_000)
+  // The front pages' summaries and task lists (a few KB each), kept the same way.
+  const frontPageParts = new RenderedCache(4_000_000)
+  /** The items of each list as the kept parts show them: their words, not their stored values. */
+  const shownItems = (definition: SectionDefinition, lists: Record<string, ItemView[]>) =>
+    Object.fromEntries(
+      definition.lists.map((list) => [
+        list.key,
+        (lists[list.key] ?? []).map(({ id, title, shared, display }) => ({ id, title, shared, display })),
+      ]),
+    )
 
   app.post<{ Params: { id: string } }>(
     '/children/:id/plan',
@@ -111,25 +126,33 @@ export async function planRoutes(app: FastifyInstance, { services }: { services:
     },
   )
 
+  // Everything the front page shows comes with the plan, in one query (src/platform/reads.ts),
+  // built and prepared once: these are the same reads on every request.
+  const frontPageReads = (ids: PlanIds) => ({
+    lifecycle: lifecycleRead(services.db, ids),
+    reviews: services.reviews.frontPageRead(ids),
+    adopters: services.families.adoptersRead(ids.familyId),
+    photos: services.photos.photosRead(ids),
+    moves: transitionsRead(services.db, ids.id),
+    adoptersPart: adoptersPartRead(services, ids),
+  })
+
   app.get<{ Params: { id: string } }>(
     '/plans/:id',
     { config: { permission: 'plan:view' } },
     async (request, reply) => {
       const actor = person(request)
-      const found = actor && (await plans.overview(actor, request.params.id, request.id))
+      const found = actor && (await plans.overview(actor, request.params.id, request.id, frontPageReads))
       if (!actor || !found) return reply.callNotFound()
-      const { plan, sections } = found
-      const access = await plans.facts(plan)
+      const { plan, sections, read } = found
+      const access = plan.access
       const canEdit = can(actor, 'plan:update', access)
-      const next =
-        actor.kind === 'staff' && can(actor, 'plan:transition', access)
-          ? await services.lifecycle.options(actor, plan)
-          : null
+      const next = actor.kind === 'staff' ? await services.lifecycle.next(actor, plan, read.lifecycle) : null
       const canSignOff =
         actor.kind === 'staff' &&
         can(actor, 'plan:sign-off', access) &&
         (plan.status === 'draft' || plan.status === 'with-adopters')
-      const reviewsShown = await services.reviews.frontPage(plan)
+      const reviewsShown = read.reviews
       const tasks = sections.map((section) => {
         const definition = sectionDefinition(section.key) as SectionDefinition
         const status = section.status
@@ -166,34 +189,68 @@ export async function planRoutes(app: FastifyInstance, { services }: { services:
           status: tag,
         }
       })
-      const adopters = plan.familyId ? await services.families.adoptersOf(plan.familyId) : []
-      const photos = await services.photos.subjectsOf(plan, adopters)
+      const adopters = read.adopters
+      const photos = services.photos.subjectsWith(await services.photos.peopleOf(plan, adopters), read.photos)
       const saved = String((request.query as Record<string, unknown>).saved ?? '')
-      return reply.render('plans/views/plan.njk', {
-        title: `Adoption support plan: ${plan.child.firstName} ${plan.child.lastName}`,
-        plan,
-        adopters,
+      // The bulk of the page, kept under a digest of all it shows (a few kilobytes of JSON).
+      const summary = {
+        plan: {
+          id: plan.id,
+          dateAgreed: plan.dateAgreed,
+          child: {
+            firstName: plan.child.firstName,
+            lastName: plan.child.lastName,
+            dateOfBirth: plan.child.dateOfBirth,
+          },
+        },
+        adopters: adopters.map(({ first_name, last_name, date_of_birth }) => ({
+          first_name,
+          last_name,
+          date_of_birth,
+        })),
+        reviews: { datesUpdated: reviewsShown.datesUpdated },
+        statusText: STATUS_NAMES[plan.status as PlanStatus] ?? plan.status,
         photos,
         canEdit,
         tasks,
-        statusText: STATUS_NAMES[plan.status as PlanStatus] ?? plan.status,
-        next,
-        canSignOff,
-        birthFamily: actor.kind === 'staff' && can(actor, 'plan:birth-family-read', access),
-        moves: await services.lifecycle.transitions(plan.id),
-        reviews: reviewsShown,
-        supportResponsibilityEnds: reviewsShown.placement.orderOn
-          ? placingAuthorityResponsibilityEnds(reviewsShown.placement.orderOn)
-          : null,
-        canPlace: actor.kind === 'staff' && can(actor, 'plan:placement', access),
-        statusNames: STATUS_NAMES,
         completedCount: sections.filter((section) => section.status === 'completed').length,
         editableCount: sections.filter((section) => section.status !== 'cannot-start').length,
-        saved: SAVED[saved] ?? null,
-        ...(await adoptersPartOnFrontPage(services, actor, plan, access)),
-      })
+        ...adoptersPartOnFrontPage(actor, access, read.adoptersPart),
+      }
+      const summaryHtml = renderKept(
+        frontPageParts,
+        app.views,
+        'plans/views/front-page-parts.njk',
+        [JSON.stringify(summary)],
+        () => summary,
+      )
+      return reply.renderAround(
+        'plans/views/plan.njk',
+        {
+          title: `Adoption support plan: ${plan.child.firstName} ${plan.child.lastName}`,
+          plan,
+          next,
+          canSignOff,
+          birthFamily: actor.kind === 'staff' && can(actor, 'plan:birth-family-read', access),
+          moves: read.moves,
+          reviews: reviewsShown,
+          supportResponsibilityEnds: reviewsShown.placement.orderOn
+            ? placingAuthorityResponsibilityEnds(reviewsShown.placement.orderOn)
+            : null,
+          canPlace: actor.kind === 'staff' && can(actor, 'plan:placement', access),
+          statusNames: STATUS_NAMES,
+          saved: SAVED[saved] ?? null,
+        },
+        { name: 'summaryHtml', bytes: summaryHtml },
+      )
     },
   )
+
+  /** What a section's form shows besides the section: the agency's hints, the adopters' own views. */
+  const formReads = (ids: PlanIds) => ({
+    hints: guidance.hintsRead(ids.agencyId),
+    ownViews: services.adoptersPart.views.latestRead(ids.id),
+  })
 
   async function showSection(
     request: FastifyRequest,
@@ -203,31 +260,64 @@ export async function planRoutes(app: FastifyInstance, { services }: { services:
     overrides: TypedPage = {},
   ) {
     const actor = person(request)
-    const found = actor && (await plans.section(actor, planId, key, request.id, 'plan:update'))
+    const found = actor && (await plans.section(actor, planId, key, request.id, 'plan:update', formReads))
     if (!found || found.definition.filledElsewhere) return reply.callNotFound()
-    const { plan, definition, state, memberNames } = found
+    const { plan, definition, state, memberNames, contentText, read } = found
     const errors = overrides.errors ?? {}
     const order = fieldOrder(definition.questions)
     const conflicted = overrides.conflicts && overrides.conflicts.length > 0
-    return reply.render('plans/views/section.njk', {
-      title: `${definition.number}. ${definition.title}`,
-      plan,
+    const hints = hintsUnder(read.hints, definition.key)
+    const ownViews = definition.key === 'adopters' ? read.ownViews : null
+    const questions = () => ({
       definition,
-      version: overrides.version ?? state.version,
       values: overrides.values ?? formFieldsOf(definition.questions, state.content.answers),
       members: memberOptions(memberNames),
-      hints: hintsUnder(await guidance.hintsFor(plan.agencyId), definition.key),
-      lists: Object.fromEntries(
-        definition.lists.map((list) => [
-          list.key,
-          itemViews(list, state.content.lists[list.key] ?? [], memberNames),
-        ]),
-      ),
-      conflicts: conflicted ? byField(overrides.conflicts ?? []) : null,
-      changedBy: overrides.changedBy ?? [],
-      ownViews: definition.key === 'adopters' ? await services.adoptersPart.views.latest(plan.id) : null,
-      ...(Object.keys(errors).length > 0 ? fromFieldErrors(errors, order) : {}),
+      hints,
+      ownViews,
     })
+    // Both parts are made of the section's content (its text as the database gave it: the answers,
+    // the lists and the names of the people they name), the agency's hints and the adopters' views.
+    const madeOf = [definition.key, contentText, JSON.stringify(hints), JSON.stringify(ownViews)]
+    // What was typed, and errors or conflicts to show, are this request's own: rendered, not kept.
+    const typed = overrides.values !== undefined || Object.keys(errors).length > 0 || conflicted
+    const questionsHtml = typed
+      ? Buffer.from(
+          app.views.render('plans/views/section-questions.njk', {
+            ...questions(),
+            errors,
+            conflicts: conflicted ? byField(overrides.conflicts ?? []) : null,
+          }),
+        )
+      : renderKept(sectionParts, app.views, 'plans/views/section-questions.njk', madeOf, questions)
+    const listsHtml = renderKept(sectionParts, app.views, 'plans/views/section-lists.njk', madeOf, () => ({
+      definition,
+      hints,
+      lists: shownItems(
+        definition,
+        Object.fromEntries(
+          definition.lists.map((list) => [
+            list.key,
+            itemViews(list, state.content.lists[list.key] ?? [], memberNames),
+          ]),
+        ),
+      ),
+    }))
+    return reply.renderAround(
+      'plans/views/section.njk',
+      {
+        title: `${definition.number}. ${definition.title}`,
+        plan,
+        definition,
+        version: overrides.version ?? state.version,
+        conflicts: conflicted ? byField(overrides.conflicts ?? []) : null,
+        changedBy: overrides.changedBy ?? [],
+        ...(Object.keys(errors).length > 0 ? fromFieldErrors(errors, order) : {}),
+      },
+      [
+        { name: 'questionsHtml', bytes: questionsHtml },
+        { name: 'listsHtml', bytes: listsHtml },
+      ],
+    )
   }
 
   app.get<{ Params: { id: string; key: string } }>(
@@ -317,7 +407,7 @@ export async function planRoutes(app: FastifyInstance, { services }: { services:
   async function itemContext(request: FastifyRequest<{ Params: ItemParams }>) {
     const actor = person(request)
     const { id, key, list: listKey, itemId } = request.params
-    const found = actor && (await plans.section(actor, id, key, request.id, 'plan:update'))
+    const found = actor && (await plans.section(actor, id, key, request.id, 'plan:update', formReads))
     const list = found?.definition.lists.find((candidate) => candidate.key === listKey)
     if (!actor || !found || !list) return null
     const item = itemId
@@ -334,7 +424,7 @@ export async function planRoutes(app: FastifyInstance, { services }: { services:
   ) {
     const context = await itemContext(request)
     if (!context) return reply.callNotFound()
-    const { plan, definition, state, list, item, memberNames } = context
+    const { plan, definition, state, list, item, memberNames, read } = context
     const base = `/plans/${plan.id}/sections/${definition.key}`
     const errors = overrides.errors ?? {}
     const order = fieldOrder(list.questions)
@@ -354,7 +444,7 @@ export async function planRoutes(app: FastifyInstance, { services }: { services:
       version: overrides.version ?? state.version,
       values,
       members: memberOptions(memberNames),
-      hints: hintsUnder(await guidance.hintsFor(plan.agencyId), `${definition.key}.${list.key}`),
+      hints: hintsUnder(read.hints, `${definition.key}.${list.key}`),
       canShare: list.sharedBySiblings === true && plan.child.siblingGroupId !== null && !item,
       conflicts: overrides.conflicts?.length ? byField(overrides.conflicts) : null,
       changedBy: overrides.changedBy ?? [],
@@ -457,15 +547,34 @@ export async function planRoutes(app: FastifyInstance, { services }: { services:
       actor && (await plans.section(actor, request.params.id, request.params.key, request.id, 'plan:update'))
     if (!found || found.definition.filledElsewhere) return reply.callNotFound()
     const { plan, definition, state, memberNames } = found
-    return reply.render('plans/views/check.njk', {
-      title: `Check your answers: ${definition.title}`,
-      plan,
-      definition,
-      ...sectionView(definition, state.content, memberNames),
-      completed: state.completed,
-      touched: state.status !== 'not-started',
-      ...(errors.completed ? fromFieldErrors(errors, ['completed']) : {}),
-    })
+    // Made of the section's content, its text as the database gave it (with the names it shows).
+    const answersHtml = renderKept(
+      sectionParts,
+      app.views,
+      'plans/views/check-answers.njk',
+      [plan.id, definition.key, found.contentText],
+      () => {
+        const shown = sectionView(definition, state.content, memberNames)
+        return {
+          planId: plan.id,
+          definition,
+          answers: shown.answers,
+          lists: shownItems(definition, shown.lists),
+        }
+      },
+    )
+    return reply.renderAround(
+      'plans/views/check.njk',
+      {
+        title: `Check your answers: ${definition.title}`,
+        plan,
+        definition,
+        completed: state.completed,
+        touched: state.status !== 'not-started',
+        ...(errors.completed ? fromFieldErrors(errors, ['completed']) : {}),
+      },
+      { name: 'answersHtml', bytes: answersHtml },
+    )
   }
 
   app.get<{ Params: { id: string; key: string } }>(

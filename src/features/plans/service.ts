@@ -1,6 +1,7 @@
-import { sql, type Transaction } from 'kysely'
+import { type Compilable, sql, type Transaction } from 'kysely'
 import { z } from 'zod'
 import type { Db } from '../../db/database.ts'
+import { fixedQuery } from '../../db/prepared.ts'
 import type { Database, FieldChange } from '../../db/schema.ts'
 import {
   type Answers,
@@ -21,14 +22,20 @@ import {
 import { type PlanSnapshot, snapshotHash } from '../../plan/versions.ts'
 import { recordAudit } from '../../platform/audit.ts'
 import { type Action, type Actor, can, type Resource } from '../../platform/policy.ts'
+import { type Reads, type Ref, readColumns, readResults } from '../../platform/reads.ts'
 import { accessFactColumns, accessFactsOf, childAccessFacts } from '../children/service.ts'
 import { snapshotReviews } from '../reviews/records.ts'
 import {
   insertItem,
+  memberNamesFrom,
+  type Owner,
   type PlanKey,
   readSection,
-  readShapes,
   removeItem,
+  sectionFrom,
+  sectionTextColumn,
+  shapeColumns,
+  shapesFrom,
   updateItem,
   writeAnswers,
 } from './content.ts'
@@ -117,21 +124,163 @@ export async function findPlan(executor: Executor, planId: string): Promise<Plan
   return row ? headerOf(row) : null
 }
 
+/**
+ * A plan's ids, as values or as columns of the query that reads the plan: what a read about a plan
+ * (src/platform/reads.ts) starts from, so that a page's reads can come with the plan in one query.
+ * Such a read names the tables `plans` and `children` only under another name (`plans as placed`):
+ * as they are, they would hide the enclosing query's, and `plans.id` would be any plan's.
+ */
+export type PlanIds = {
+  id: Ref<string>
+  childId: Ref<string>
+  agencyId: Ref<string>
+  familyId: Ref<string | null>
+}
+
+export const planIdsOf = (plan: PlanHeader): PlanIds => ({
+  id: plan.id,
+  childId: plan.childId,
+  agencyId: plan.agencyId,
+  familyId: plan.familyId,
+})
+
+/** The plan's ids as columns of `headerQuery`. */
+const planColumns: PlanIds = {
+  id: sql.ref<string>('plans.id'),
+  childId: sql.ref<string>('plans.child_id'),
+  agencyId: sql.ref<string>('plans.agency_id'),
+  familyId: sql.ref<string | null>('plans.family_id'),
+}
+
 /** A plan someone has been let through to, with the facts that let them (for the next check). */
 export type ReachedPlan = PlanHeader & { access: Resource }
 
-/** The plan and what the policy needs to know about it, in one query. */
-async function findPlanWithAccess(executor: Executor, planId: string): Promise<ReachedPlan | null> {
-  if (!isUuid(planId)) return null
-  const row = await headerQuery(executor, planId)
-    .select(accessFactColumns(sql.ref<string>('plans.child_id')))
-    .executeTakeFirst()
-  if (!row) return null
+/** The plan and what the policy needs to know about it: what each of the queries below starts from. */
+const planWithAccess = (executor: Executor, planId: string) =>
+  headerQuery(executor, planId).select(accessFactColumns(sql.ref<string>('plans.child_id')))
+
+type PlanRow = HeaderRow & Parameters<typeof accessFactsOf>[1]
+
+function reachedOf(row: PlanRow): ReachedPlan {
   const plan = headerOf(row)
   return { ...plan, access: planResource(plan, accessFactsOf(plan.agencyId, row)) }
 }
 
+const reachQuery = fixedQuery<
+  Awaited<ReturnType<ReturnType<typeof planWithAccess>['execute']>>[number],
+  [string]
+>(1, (db, planId) => planWithAccess(db, planId))
+
+/** The plan and what the policy needs to know about it, in one query. */
+async function findPlanWithAccess(executor: Executor, planId: string): Promise<ReachedPlan | null> {
+  if (!isUuid(planId)) return null
+  const [row] = await reachQuery(executor, planId)
+  return row ? reachedOf(row) : null
+}
+
+/** The plan's own content, as columns of the query that reads the plan (see `headerQuery`). */
+const ownerInQuery: Owner = {
+  id: sql.ref<string>('plans.id'),
+  siblingGroupId: sql.ref<string | null>('children.sibling_group_id'),
+}
+
+/** No reads besides the page's own (see below). */
+const nothingMore = () => ({})
+
+type Built<Row> = { asked: Reads; query: (executor: Executor, planId: string) => Promise<Row[]> }
+
+/**
+ * The query for each set of reads a page asks for with the plan (a page's own, defined once) and
+ * each variant of it (a section): built, compiled and prepared once (src/db/prepared.ts).
+ */
+function queryFor<Row>(
+  cache: WeakMap<(plan: PlanIds) => Reads, Map<string, Built<Row>>>,
+  reads: (plan: PlanIds) => Reads,
+  variant: string,
+  build: (db: Executor, planId: string, asked: Reads) => Compilable<Row>,
+): Built<Row> {
+  let variants = cache.get(reads)
+  if (!variants) {
+    variants = new Map()
+    cache.set(reads, variants)
+  }
+  let built = variants.get(variant)
+  if (!built) {
+    const asked = reads(planColumns)
+    built = { asked, query: fixedQuery<Row, [string]>(1, (db, planId) => build(db, planId, asked)) }
+    variants.set(variant, built)
+  }
+  return built
+}
+
+const sectionQuery = (executor: Executor, planId: string, section: SectionDefinition, asked: Reads) =>
+  planWithAccess(executor, planId)
+    .select(sectionTextColumn(executor, ownerInQuery, section))
+    .select(readColumns(asked))
+type SectionRow = Awaited<ReturnType<ReturnType<typeof sectionQuery>['execute']>>[number]
+const sectionQueries = new WeakMap<(plan: PlanIds) => Reads, Map<string, Built<SectionRow>>>()
+
+/**
+ * The plan, the policy's facts, one section's content, section 1's people by name and whatever
+ * else the page reads about the plan, in one query: a section's pages ask for nothing else. The
+ * content is shown only to those the facts let through.
+ */
+async function findPlanWithSection<R extends Reads>(
+  executor: Executor,
+  planId: string,
+  section: SectionDefinition,
+  reads: (plan: PlanIds) => R,
+) {
+  if (!isUuid(planId)) return null
+  const { asked, query } = queryFor(sectionQueries, reads, section.key, (db, id, columns) =>
+    sectionQuery(db, id, section, columns),
+  )
+  const [row] = await query(executor, planId)
+  if (!row) return null
+  const content = JSON.parse(row.section_text)
+  return {
+    plan: reachedOf(row),
+    section: sectionFrom(section, content),
+    memberNames: memberNamesFrom(content),
+    contentText: row.section_text,
+    read: readResults(asked as R, row),
+  }
+}
+
+const shapesQuery = (executor: Executor, planId: string, asked: Reads) =>
+  planWithAccess(executor, planId)
+    .select(shapeColumns(executor, ownerInQuery, PLAN))
+    .select(readColumns(asked))
+type ShapesRow = Awaited<ReturnType<ReturnType<typeof shapesQuery>['execute']>>[number]
+const shapesQueries = new WeakMap<(plan: PlanIds) => Reads, Map<string, Built<ShapesRow>>>()
+
+/**
+ * The plan, the policy's facts, every section's shape (answers, and the size of each list) and
+ * whatever else the page reads about the plan, in one query.
+ */
+async function findPlanWithShapes<R extends Reads>(
+  executor: Executor,
+  planId: string,
+  reads: (plan: PlanIds) => R,
+) {
+  if (!isUuid(planId)) return null
+  const { asked, query } = queryFor(shapesQueries, reads, '', shapesQuery)
+  const [row] = await query(executor, planId)
+  if (!row) return null
+  return { plan: reachedOf(row), shapes: shapesFrom(PLAN, row), read: readResults(asked as R, row) }
+}
+
 type VersionHeader = { number: number; reason: string; hash: string; takenAt: Date; takenBy: string | null }
+
+const versionQuery = fixedQuery(2, (db, planId, number) =>
+  planWithAccess(db, planId).select(
+    sql<{ number: number; reason: string; hash: string; takenAt: string; takenBy: string | null } | null>`(
+        select json_build_object('number', v.number, 'reason', v.reason, 'hash', v.content_hash,
+          'takenAt', v.taken_at, 'takenBy', u.name)
+        from plan_versions v left join users u on u.id = v.taken_by
+        where v.plan_id = plans.id and v.number = ${number})`.as('version_header'),
+  ),
+)
 
 /**
  * The plan, the policy's facts and one version's header (not its content), in one query: the
@@ -143,22 +292,11 @@ async function findPlanWithVersion(
   number: number,
 ): Promise<(ReachedPlan & { version: VersionHeader | null }) | null> {
   if (!isUuid(planId)) return null
-  const row = await headerQuery(executor, planId)
-    .select(accessFactColumns(sql.ref<string>('plans.child_id')))
-    .select(
-      sql<{ number: number; reason: string; hash: string; takenAt: string; takenBy: string | null } | null>`(
-        select json_build_object('number', v.number, 'reason', v.reason, 'hash', v.content_hash,
-          'takenAt', v.taken_at, 'takenBy', u.name)
-        from plan_versions v left join users u on u.id = v.taken_by
-        where v.plan_id = plans.id and v.number = ${number})`.as('version_header'),
-    )
-    .executeTakeFirst()
+  const [row] = await versionQuery(executor, planId, number)
   if (!row) return null
-  const plan = headerOf(row)
   const header = row.version_header
   return {
-    ...plan,
-    access: planResource(plan, accessFactsOf(plan.agencyId, row)),
+    ...reachedOf(row),
     version: header ? { ...header, takenAt: new Date(header.takenAt) } : null,
   }
 }
@@ -529,10 +667,16 @@ export function plansService(db: Db) {
      * The plan's front page: each section's status, derived from its answers and the number of
      * items in its lists, without reading the items (audited as a view).
      */
-    async overview(actor: Person, planId: string, correlationId: string) {
-      const plan = await reach(actor, planId, 'plan:view')
-      if (!plan) return null
-      const shapes = await readShapes(db, planKey(plan), PLAN)
+    async overview<R extends Reads = Record<never, never>>(
+      actor: Person,
+      planId: string,
+      correlationId: string,
+      /** What else the page shows of the plan, read with it (only shown if the plan may be read). */
+      reads: (plan: PlanIds) => R = nothingMore as () => R,
+    ) {
+      const found = await findPlanWithShapes(db, planId, reads)
+      if (!found || !can(actor, 'plan:view', found.plan.access)) return null
+      const { plan, shapes, read } = found
       await auditView(actor, plan, correlationId)
       const sections = PLAN.map((section) => {
         const { shape, version, completed } = shapes.get(section.key) as NonNullable<
@@ -540,28 +684,34 @@ export function plansService(db: Db) {
         >
         return { key: section.key, version, completed, status: sectionStatus(section, shape, completed) }
       })
-      return { plan, sections }
+      return { plan, sections, read }
     },
 
     /** One section, for a form or a check-your-answers page (audited as a view). */
-    async section(
+    async section<R extends Reads = Record<never, never>>(
       actor: Person,
       planId: string,
       key: string,
       correlationId: string,
       action: Action = 'plan:view',
+      /** What else the page shows of the plan, read with it (only shown if the plan may be read). */
+      reads: (plan: PlanIds) => R = nothingMore as () => R,
     ) {
-      const section = sectionDefinition(key)
-      if (!section) return null
-      const plan = await reach(actor, planId, action)
-      if (!plan) return null
+      const definition = sectionDefinition(key)
+      if (!definition) return null
+      const found = await findPlanWithSection(db, planId, definition, reads)
+      if (!found || !can(actor, action, found.plan.access)) return null
+      const { plan, section, memberNames, contentText, read } = found
       await auditView(actor, plan, correlationId, key)
-      return {
-        plan,
-        definition: section,
-        state: await state(db, plan, section),
-        memberNames: await memberNames(db, plan.id),
+      const state: SectionState = {
+        key: definition.key,
+        version: section.version,
+        completed: section.completed,
+        status: sectionStatus(definition, section.content, section.completed),
+        content: section.content,
       }
+      /** `contentText`: the content and the names as the database gave them, to digest (renderKept). */
+      return { plan, definition, state, memberNames, contentText, read }
     },
 
     /**

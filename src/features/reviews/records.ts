@@ -5,6 +5,8 @@ import type { PlacementDates } from '../../plan/placement.ts'
 import type { ReviewRecordKind, ReviewRecordStatus } from '../../plan/review-records.ts'
 import type { SnapshotReview } from '../../plan/versions.ts'
 import { todayInEngland } from '../../platform/dates.ts'
+import { groupRead, mapRead, type Ref, readAlone, rowRead, rowsRead, toDate } from '../../platform/reads.ts'
+import type { PlanIds } from '../plans/service.ts'
 
 // Reading the placement's dates and the reviews' records, for the reviews' pages and API and for a
 // version of the plan (snapshotOf). Knows nothing of who asks: the callers have checked.
@@ -28,19 +30,63 @@ export async function currentMatchOf(executor: Executor, plan: PlanRef) {
   )
 }
 
+/**
+ * The placement's dates: the authority to place on the plan, the rest on the match now. (The plan's
+ * row is `placed` here, so that `plan` may name the columns of an enclosing query's `plans`.)
+ */
+export function placementRead(executor: Executor, plan: Pick<PlanIds, 'id' | 'childId' | 'familyId'>) {
+  return rowRead(
+    executor
+      .selectFrom('plans as placed')
+      .leftJoin('matches', (join) =>
+        join
+          .on('matches.child_id', '=', plan.childId)
+          .on('matches.family_id', '=', plan.familyId as Ref<string>)
+          .on('matches.ended_at', 'is', null),
+      )
+      .select([
+        'placed.authority_to_place_on',
+        'matches.placed_on',
+        'matches.order_on',
+        'matches.returned_on',
+      ])
+      .where('placed.id', '=', plan.id),
+    (row): PlacementDates => {
+      if (!row) throw new Error('The plan is not there to read its placement')
+      return {
+        authorityToPlaceOn: row.authority_to_place_on,
+        placedOn: row.placed_on ?? null,
+        orderOn: row.order_on ?? null,
+        returnedOn: row.returned_on ?? null,
+      }
+    },
+  )
+}
+
 export async function placementOf(executor: Executor, plan: PlanRef): Promise<PlacementDates> {
-  const row = await executor
-    .selectFrom('plans')
-    .select('authority_to_place_on')
-    .where('id', '=', plan.id)
-    .executeTakeFirstOrThrow()
-  const match = await currentMatchOf(executor, plan)
-  return {
-    authorityToPlaceOn: row.authority_to_place_on,
-    placedOn: match?.placed_on ?? null,
-    orderOn: match?.order_on ?? null,
-    returnedOn: match?.returned_on ?? null,
-  }
+  return readAlone(executor, placementRead(executor, plan))
+}
+
+/** What the plan's front page shows of its reviews: the days they were recorded, and the placement. */
+export function frontPageRead(executor: Executor, plan: PlanIds) {
+  return mapRead(
+    groupRead({
+      recorded: rowsRead(
+        executor
+          .selectFrom('plan_reviews')
+          .select('recorded_at')
+          .where('plan_id', '=', plan.id)
+          .where('recorded_at', 'is not', null),
+        (rows) => rows.map((row) => toDate(row.recorded_at as string)),
+      ),
+      placement: placementRead(executor, plan),
+    }),
+    ({ recorded, placement }) => ({
+      datesUpdated: datesUpdatedFrom(recorded),
+      recorded: recorded.length,
+      placement,
+    }),
+  )
 }
 
 export type ReviewRecord = {

@@ -23,11 +23,17 @@ import {
 import { todayInEngland } from '../../platform/dates.ts'
 import type { Action, Actor } from '../../platform/policy.ts'
 import { recordPlanEvent } from '../plans/events.ts'
-import { findPlan, type PlanHeader, type PlansService, recordVersion } from '../plans/service.ts'
+import {
+  findPlan,
+  type PlanHeader,
+  type PlanIds,
+  type PlansService,
+  recordVersion,
+} from '../plans/service.ts'
 import {
   currentMatchOf,
-  datesUpdatedFrom,
   datesUpdatedOf,
+  frontPageRead,
   placementOf,
   type ReviewRecord,
   reviewRecords,
@@ -126,15 +132,8 @@ export function reviewsService(db: Db, plans: PlansService, clock: () => string 
     /** The plan's "dates updated": the days its reviews were recorded. */
     datesUpdated: (planId: string) => datesUpdatedOf(db, planId),
 
-    /** What the plan's front page shows of its reviews (the page's view is audited there). */
-    async frontPage(plan: PlanHeader) {
-      const recorded = (await reviewRecords(db, plan.id)).filter((record) => record.recordedAt !== null)
-      return {
-        datesUpdated: datesUpdatedFrom(recorded.map((record) => record.recordedAt as Date)),
-        recorded: recorded.length,
-        placement: await placementOf(db, plan),
-      }
-    },
+    /** What the plan's front page shows of its reviews, read with the plan (the page's view is audited there). */
+    frontPageRead: (plan: PlanIds) => frontPageRead(db, plan),
 
     /** What the placement page needs: the plan, if the actor may record its placement, and its dates. */
     async placementFor(actor: Staff, planId: string) {
