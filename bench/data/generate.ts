@@ -37,7 +37,7 @@ export type Scale = 'agency' | 'region' | 'national'
 export type Shape = { agencies: number; regions: number; children: number; about: string }
 
 export const SCALES: Record<Scale, Shape> = {
-  agency: { agencies: 1, regions: 1, children: 750, about: 'one agency of 750 children (PGlite)' },
+  agency: { agencies: 1, regions: 1, children: 750, about: 'one agency of 750 children' },
   region: { agencies: 5, regions: 1, children: 3_750, about: 'a region: 5 agencies, 3,750 children' },
   national: {
     agencies: 40,
