@@ -12,6 +12,7 @@ import { PAGE_SIZE } from '../src/features/children/service.ts'
 import { CSRF_COOKIE, CSRF_FIELD, csrfToken, newCsrfSeed } from '../src/platform/csrf.ts'
 import { SESSION_COOKIE } from '../src/platform/pipeline.ts'
 import { services } from '../src/services.ts'
+import { createDatabase } from '../test/support/database.ts'
 import { freePort } from '../test/support/ports.ts'
 import { type GeneratedData, SCALES, type Scale } from './data/generate.ts'
 import { type Load, type Measurement, measure } from './measure.ts'
@@ -121,18 +122,13 @@ async function pgliteDatabase(scale: Scale): Promise<Prepared> {
 
 async function postgresDatabase(serverUrl: string, version: string, scale: Scale): Promise<Prepared> {
   const name = `bench_${scale}_${Date.now().toString(36)}`
-  const admin = new pg.Client({ connectionString: serverUrl })
-  await admin.connect()
-  await admin.query(`create database ${name}`)
-  await admin.end()
-  const url = new URL(serverUrl)
-  url.pathname = `/${name}`
-  const generated = await generate(scale, ['--database-url', url.toString()])
+  const url = await createDatabase(serverUrl, name)
+  const generated = await generate(scale, ['--database-url', url])
   return {
     label: `PostgreSQL ${version}`,
     scale,
-    target: { kind: 'postgres', url: url.toString() },
-    env: { DATABASE_URL: url.toString() },
+    target: { kind: 'postgres', url },
+    env: { DATABASE_URL: url },
     generated,
     remove: async () => {
       const client = new pg.Client({ connectionString: serverUrl })

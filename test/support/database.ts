@@ -52,17 +52,25 @@ export function testDatabaseKind(): 'pglite' | 'postgres' {
   return process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite'
 }
 
+/** Creates an empty database `name` (letters, digits and _) on a PostgreSQL server; its address. */
+export async function createDatabase(serverUrl: string, name: string): Promise<string> {
+  const admin = new pg.Client({ connectionString: serverUrl })
+  await admin.connect()
+  try {
+    await admin.query(`create database ${name}`)
+  } finally {
+    await admin.end()
+  }
+  const url = new URL(serverUrl)
+  url.pathname = `/${name}`
+  return url.toString()
+}
+
 export async function testDatabase(): Promise<DatabaseHandle> {
   const serverUrl = process.env.TEST_DATABASE_URL
   if (serverUrl) {
-    const name = `test_${randomBytes(6).toString('hex')}`
-    const admin = new pg.Client({ connectionString: serverUrl })
-    await admin.connect()
-    await admin.query(`create database ${name}`)
-    await admin.end()
-    const url = new URL(serverUrl)
-    url.pathname = `/${name}`
-    const handle = await openDatabase({ kind: 'postgres', url: url.toString() })
+    const url = await createDatabase(serverUrl, `test_${randomBytes(6).toString('hex')}`)
+    const handle = await openDatabase({ kind: 'postgres', url })
     await migrate(handle.db)
     return handle
   }
